@@ -1,0 +1,195 @@
+"""numpy reference for backprop's tests: writes the fixtures the Rust tests compare against.
+
+    python scripts/numpy_reference.py format-cases OUT.json
+        arrays of many kinds with what numpy 2.x print()s for each
+
+    python scripts/numpy_reference.py walkthrough VALUES.json
+        the chapter's complete program, generalized to L layers and the activations of
+        backprop's values files, run on VALUES.json; prints what it prints
+
+    python scripts/numpy_reference.py regenerate
+        rewrites every fixture under tests/fixtures from the files beside them
+
+Needs numpy (pinned in environment.yml). Nothing here is imported by the crate: the crate
+computes and prints everything itself, and its tests compare with what this script wrote.
+"""
+
+import json
+import math
+import pathlib
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+# The chapter's helpers, with the other activations a values file may name.
+def sigmoid(x):
+    return 1/(1+np.exp(-x))
+
+def d_sigmoid(x):
+    return sigmoid(x) * (1-sigmoid(x))
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, d_sigmoid),
+    "tanh": (np.tanh, lambda x: 1 - np.tanh(x)**2),
+    "relu": (lambda x: np.maximum(0, x), lambda x: (x > 0) * 1.0),
+    "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), lambda x: np.where(x > 0, 1.0, 0.01)),
+    "identity": (lambda x: x, lambda x: np.ones_like(x, dtype=float)),
+}
+
+def d_mse(a, y):
+    return a - y
+
+
+def walkthrough(values):
+    """The chapter's complete program with its values replaced by these, for L layers."""
+    x = np.array(values["x"])
+    y = np.array(values["y"])
+    W = [np.array(w) for w in values["W"]]
+    b = [np.array(c) for c in values["b"]]
+    L = len(W)
+    acts = [ACTIVATIONS[name] for name in values.get("activations", ["sigmoid"] * L)]
+    n = values["learning_rate"]
+
+    # Forward Propagation
+    z = [x.copy()]
+    a = [x.copy()]
+    for l in range(1, L + 1):
+        z.append(a[l-1] @ W[l-1] + b[l-1].T)
+        a.append(acts[l-1][0](z[l]))
+
+    # Backward Propagation
+    dJda = d_mse(a[L], y)
+    dadz = [None] * (L + 1)
+    d = [None] * (L + 1)
+    dadz[L] = acts[L-1][1](z[L])
+    d[L] = dJda * dadz[L]
+    for l in range(L - 1, 0, -1):
+        dadz[l] = acts[l-1][1](z[l])
+        d[l] = (d[l+1] @ W[l].T) * dadz[l]
+    dLdW = [None] + [a[l-1].T @ d[l] for l in range(1, L + 1)]
+    dLdb = [None] + [np.sum(d[l], axis=0).reshape(-1,1) for l in range(1, L + 1)]
+
+    m = y.shape[0]
+    Wn = [W[l-1] - (n/m)*dLdW[l] for l in range(1, L + 1)]
+    bn = [b[l-1] - (n/m)*dLdb[l] for l in range(1, L + 1)]
+
+    out = ["Forward and Backpropagation - Numerical example"]
+    def p(*args):
+        out.append(" ".join(str(s) for s in args))
+    p("\nx =", x)
+    p("\ny =", y)
+    for l in range(1, L + 1):
+        p(f"\nW{l} =\n\n", W[l-1])
+        p(f"\nb{l} =\n\n", b[l-1])
+    for l in range(1, L + 1):
+        p(f"\nz{l} =", z[l])
+        p(f"\na{l} =", a[l])
+    p(f"\ndJda{L} =", dJda)
+    for l in range(L, 0, -1):
+        p(f"\nf{l}'(z{l}) =", dadz[l])
+        p(f"\nd{l} =", d[l])
+    for l in range(1, L + 1):
+        p(f"\ndLdW{l} =\n\n", np.round(dLdW[l], 4))
+    for l in range(1, L + 1):
+        p(f"\ndLdb{l} =\n\n", np.round(dLdb[l], 4))
+    for l in range(1, L + 1):
+        p(f"\nUpdated Weight W{l} =\n\n", Wn[l-1])
+    for l in range(1, L + 1):
+        p(f"\nUpdated bias b{l} =\n\n", bn[l-1])
+    return "\n".join(out) + "\n"
+
+
+def encode(v):
+    """A float as JSON can hold it: non-finite values as strings."""
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
+def format_cases():
+    """Arrays that exercise every rule of numpy's array printing."""
+    rng = np.random.default_rng(20261128)
+    cases = []
+
+    def add(a, note, round4=False):
+        a = np.asarray(a)
+        shown = np.round(a, 4) if round4 else a
+        cases.append({
+            "note": note,
+            "shape": list(a.shape),
+            "dtype": "int" if a.dtype.kind == "i" else "float",
+            "round4": round4,
+            "values": [int(v) if a.dtype.kind == "i" else encode(float(v)) for v in a.ravel()],
+            "expected": str(shown),
+        })
+
+    add([[1, 4, 5]], "the chapter's x")
+    add([[0.1, 0.05]], "the chapter's y")
+    add([[-3, 12, 0], [7, -100, 5]], "integers with signs")
+    add([[1.0, 2.0], [3.0, 4.0]], "whole floats print as 1.")
+    add([[-0.0, 1.5]], "negative zero")
+    add([[0.0, 0.0]], "all zeros")
+    add([[-0.0]], "only negative zero")
+    add([[0.001953125, 0.5]], "an exact tie at the 9th decimal rounds to even")
+    add([[0.123456785, 1.00000000049]], "cut to 8 decimals")
+    add([[0.99999999999, 1.0]], "rounding carries into the integer part")
+    add([[1e-5, 1.0]], "small values switch to scientific")
+    add([[1e8, 1.0]], "large values switch to scientific")
+    add([[99999999.0, 1.0]], "just under 1e8 stays positional")
+    add([[1.0, 1000.0]], "ratio of 1000 stays positional")
+    add([[1.0, 1000.5]], "ratio above 1000 switches")
+    add([[1e100, -1e-5]], "three-digit exponents")
+    add([[4.248354255291589e-18, 1.0, 0.0]], "a saturated sigmoid")
+    add([[1e-5, -1.5, 2.25, float("nan")]], "nan in scientific")
+    add([[1.5, float("inf"), float("-inf"), float("nan")]], "infinities")
+    add([[float("nan"), float("nan")]], "only nan")
+    add(np.arange(12.0)[None, :] / 7, "a row wrapped at 75 characters")
+    add(np.arange(40)[None, :] * 1234, "integers wrapped")
+    add(np.arange(30.0).reshape(3, 10) / 3 - 4, "rows wrapped with signs")
+    add(rng.normal(size=(40, 30)), "summarized with ...")
+    add(rng.integers(-50, 50, size=(2000, 1)), "a long integer column, summarized")
+    add(rng.normal(size=(1, 1500)), "a long row, summarized")
+    add(rng.normal(size=(5,)), "one dimension")
+    add(rng.normal(size=(2, 2, 3)), "three dimensions")
+    add([[0.00198391, 0.00040429], [0.0079356, 0.0016172]], "rounded gradients", round4=True)
+    add([[-0.00001, 0.00004, 0.00005, 0.00015]], "rounding to negative zero and ties", round4=True)
+    for i in range(60):
+        rows, cols = rng.integers(1, 5), rng.integers(1, 7)
+        scale = 10.0 ** rng.integers(-9, 10)
+        a = rng.normal(size=(rows, cols)) * scale
+        if i % 3 == 0:
+            a = np.abs(a)
+        if i % 5 == 0:
+            a = np.round(a, int(rng.integers(0, 6)))
+        add(a, f"random, scale {scale:g}", round4=bool(i % 4 == 0))
+    for i in range(20):
+        a = sigmoid(rng.normal(size=(rng.integers(1, 4), rng.integers(1, 5))) * 20)
+        add(a, "sigmoids, some saturated")
+    return cases
+
+
+def regenerate():
+    (FIXTURES / "format_cases.json").write_text(json.dumps(format_cases(), indent=1) + "\n")
+    for values in sorted((FIXTURES / "walkthrough").glob("*.json")):
+        values.with_suffix(".txt").write_text(walkthrough(json.loads(values.read_text())))
+
+
+def main(argv):
+    if argv[:1] == ["format-cases"] and len(argv) == 2:
+        pathlib.Path(argv[1]).write_text(json.dumps(format_cases(), indent=1) + "\n")
+    elif argv[:1] == ["walkthrough"] and len(argv) == 2:
+        sys.stdout.write(walkthrough(json.loads(pathlib.Path(argv[1]).read_text())))
+    elif argv == ["regenerate"]:
+        regenerate()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,198 @@
+//! Activation functions, each beside its derivative.
+//!
+//! All act elementwise on `z`, the layer's weighted input, and the derivatives are taken with
+//! respect to `z`: `f'(z)` in the chapter's `delta_l = (delta_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+
+/// σ(z) = 1 / (1 + e^(−z)), written as the chapter writes it.
+///
+/// ```
+/// assert!((backprop::sigmoid(0.0) - 0.5).abs() < 1e-15);
+/// // the chapter's a1 = f1(4.3)
+/// assert!((backprop::sigmoid(4.3) - 0.98661308).abs() < 1e-8);
+/// ```
+pub fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// σ'(z) = σ(z) (1 − σ(z)).
+///
+/// ```
+/// // the chapter's f2'(z2) for z2 = 2.08615904...
+/// assert!((backprop::d_sigmoid(2.0861590400) - 0.09825032).abs() < 1e-8);
+/// assert_eq!(backprop::d_sigmoid(0.0), 0.25);
+/// ```
+pub fn d_sigmoid(z: f64) -> f64 {
+    sigmoid(z) * (1.0 - sigmoid(z))
+}
+
+/// tanh'(z) = 1 − tanh²(z).
+///
+/// ```
+/// assert_eq!(backprop::d_tanh(0.0), 1.0);
+/// ```
+pub fn d_tanh(z: f64) -> f64 {
+    1.0 - z.tanh().powi(2)
+}
+
+/// ReLU(z) = max(0, z).
+///
+/// ```
+/// assert_eq!(backprop::relu(-2.0), 0.0);
+/// assert_eq!(backprop::relu(3.0), 3.0);
+/// ```
+pub fn relu(z: f64) -> f64 {
+    if z > 0.0 {
+        z
+    } else {
+        0.0
+    }
+}
+
+/// ReLU'(z) = 1 where z > 0, else 0 (0 at z = 0 itself).
+///
+/// ```
+/// assert_eq!(backprop::d_relu(0.0), 0.0);
+/// assert_eq!(backprop::d_relu(1e-9), 1.0);
+/// ```
+pub fn d_relu(z: f64) -> f64 {
+    if z > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// The slope of [`leaky_relu`] for z ≤ 0.
+pub const LEAKY_SLOPE: f64 = 0.01;
+
+/// Leaky ReLU(z) = z where z > 0, else 0.01 z.
+///
+/// ```
+/// assert_eq!(backprop::leaky_relu(-2.0), -0.02);
+/// ```
+pub fn leaky_relu(z: f64) -> f64 {
+    if z > 0.0 {
+        z
+    } else {
+        LEAKY_SLOPE * z
+    }
+}
+
+/// Leaky ReLU'(z) = 1 where z > 0, else 0.01.
+///
+/// ```
+/// assert_eq!(backprop::d_leaky_relu(-2.0), 0.01);
+/// ```
+pub fn d_leaky_relu(z: f64) -> f64 {
+    if z > 0.0 {
+        1.0
+    } else {
+        LEAKY_SLOPE
+    }
+}
+
+/// The activation of one layer, `f_l` in the chapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Activation {
+    /// [`sigmoid`], the chapter's choice for both layers.
+    Sigmoid,
+    /// tanh, with [`d_tanh`].
+    Tanh,
+    /// [`relu`], with [`d_relu`].
+    Relu,
+    /// [`leaky_relu`], with [`d_leaky_relu`].
+    LeakyRelu,
+    /// f(z) = z, f'(z) = 1.
+    Identity,
+}
+
+impl Activation {
+    /// Every activation, in the order the values file documents them.
+    pub const ALL: [Activation; 5] =
+        [Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Identity];
+
+    /// The name used in values files: `"sigmoid"`, `"tanh"`, `"relu"`, `"leaky_relu"`, `"identity"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky_relu",
+            Activation::Identity => "identity",
+        }
+    }
+
+    /// f(z) for one value.
+    pub fn apply(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => relu(z),
+            Activation::LeakyRelu => leaky_relu(z),
+            Activation::Identity => z,
+        }
+    }
+
+    /// f'(z) for one value.
+    pub fn derivative(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => d_sigmoid(z),
+            Activation::Tanh => d_tanh(z),
+            Activation::Relu => d_relu(z),
+            Activation::LeakyRelu => d_leaky_relu(z),
+            Activation::Identity => 1.0,
+        }
+    }
+
+    /// f(z) elementwise: `a_l = f_l(z_l)`.
+    pub fn forward(self, z: &Array2<f64>) -> Array2<f64> {
+        z.mapv(|v| self.apply(v))
+    }
+
+    /// f'(z) elementwise.
+    pub fn backward(self, z: &Array2<f64>) -> Array2<f64> {
+        z.mapv(|v| self.derivative(v))
+    }
+
+    /// Whether f maps integers to integers in numpy: `np.maximum(0, z)` and `z` itself keep an
+    /// integer array's dtype, the others give floats. Only printing cares.
+    pub fn keeps_integers(self) -> bool {
+        matches!(self, Activation::Relu | Activation::Identity)
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Activation {
+    type Err = Error;
+
+    /// Parses a values file's name for an activation.
+    ///
+    /// ```
+    /// use backprop::Activation;
+    /// assert_eq!("tanh".parse::<Activation>().unwrap(), Activation::Tanh);
+    /// let err = "softplus".parse::<Activation>().unwrap_err().to_string();
+    /// assert!(err.contains("expected one of"), "{err}");
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        Activation::ALL.into_iter().find(|a| a.name() == s).ok_or_else(|| Error::Value {
+            name: "activation".into(),
+            problem: format!(
+                "expected one of {}, got {s:?}",
+                Activation::ALL.map(|a| format!("{:?}", a.name())).join(", ")
+            ),
+        })
+    }
+}

@@ -1,0 +1,38 @@
+//! # backprop: the forward pass and backpropagation, worked with real numbers
+//!
+//! The big picture: a network of dense layers takes a batch of samples, the forward pass
+//! ([`Network::forward`]) keeps every weighted input z and activation a in a [`Trace`],
+//! backprop ([`Network::backward`]) walks back through it to every error δ and returns the
+//! [`Gradients`] shaped like the parameters, and one SGD step ([`Network::updated`]) moves the
+//! parameters against them. [`npformat`] prints every array exactly as numpy does, so the
+//! numbers can be checked against the chapter line by line, and [`walkthrough`] prints the
+//! chapter's complete program for any [`Values`].
+//!
+//! ## Conventions (the chapter's)
+//! - Samples are rows: the input `a_0 = x` is `(m, n_0)`, m samples of n_0 features.
+//! - Layer l (1 to L) has weights `W_l` `(n_{l-1}, n_l)` and a bias column `b_l` `(n_l, 1)`:
+//!   `z_l = a_{l-1} W_l + b_l^T` and `a_l = f_l(z_l)`, both `(m, n_l)`.
+//! - The cost is MSE, `J = 1/(2m) Σ (a_L − y)²`, so `dJ/da_L = a_L − y`.
+//! - `δ_L = (a_L − y) ⊙ f_L'(z_L)`, `δ_l = (δ_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)`.
+//! - `dJ/dW_l = a_{l-1}^T δ_l` and `dJ/db_l` = the column sums of δ_l, as a column: both sum
+//!   over the batch.
+//! - The update with learning rate η: `W_l ← W_l − (η/m) dJ/dW_l`, and `b_l` likewise.
+//! - Everything is `f64`. Accessors take the chapter's layer number: `trace.z(1)` is z1.
+//!
+//! `ndarray` is re-exported, so `:dep backprop` is the only dependency a notebook needs.
+
+mod activation;
+mod error;
+mod loss;
+mod network;
+pub mod npformat;
+mod values;
+pub mod walkthrough;
+
+pub use ndarray;
+
+pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
+pub use error::{Error, Result};
+pub use loss::{d_mse, mse};
+pub use network::{Gradients, Network, Trace};
+pub use values::{Given, Values, CHAPTER_JSON};

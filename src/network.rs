@@ -1,0 +1,348 @@
+//! The network: dense layers, the forward pass that keeps its trace, backprop and the update.
+//!
+//! Layers are numbered as in the chapter, 1 to L; the accessors take that number, so
+//! `trace.z(1)` is z1 and `grads.delta(2)` is δ2. Index 0 of `z` and `a` is the input x.
+
+use ndarray::{Array2, Axis};
+
+use crate::activation::Activation;
+use crate::error::{ensure_finite, shape_str, Error, Result};
+use crate::loss::d_mse;
+
+/// One dense layer: `z_l = a_{l-1} W_l + b_l^T`, `a_l = f_l(z_l)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layer {
+    w: Array2<f64>, // (n_{l-1}, n_l)
+    b: Array2<f64>, // (n_l, 1)
+    activation: Activation,
+}
+
+/// A network of dense layers over a batch of samples in rows, checked to chain.
+///
+/// ```
+/// use backprop::{ndarray::array, Network};
+/// # fn main() -> backprop::Result<()> {
+/// let net = Network::sigmoid(
+///     vec![array![[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], array![[0.7, 0.8], [0.9, 0.1]]],
+///     vec![array![[0.5], [0.5]], array![[0.5], [0.5]]],
+/// )?;
+/// assert_eq!(net.sizes(), vec![3, 2, 2]);
+/// let trace = net.forward(&array![[1.0, 4.0, 5.0]])?;
+/// assert!((trace.z(1)[[0, 0]] - 4.3).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    layers: Vec<Layer>, // L layers, layers[l - 1] is layer l
+}
+
+/// What the forward pass keeps for backprop: every z and a, input included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    z: Vec<Array2<f64>>, // L + 1 of (m, n_l); z[0] = x
+    a: Vec<Array2<f64>>, // L + 1 of (m, n_l); a[0] = x
+}
+
+/// What backprop returns: the output error, every delta, and dJ/dW, dJ/db shaped like W and b.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gradients {
+    dj_da: Array2<f64>,      // (m, n_L): dJ/da_L = a_L - y
+    df_dz: Vec<Array2<f64>>, // L of (m, n_l): f_l'(z_l)
+    delta: Vec<Array2<f64>>, // L of (m, n_l)
+    dw: Vec<Array2<f64>>,    // L of (n_{l-1}, n_l)
+    db: Vec<Array2<f64>>,    // L of (n_l, 1)
+}
+
+#[track_caller]
+fn layer_index(l: usize, first: usize, last: usize, what: &str) -> usize {
+    assert!((first..=last).contains(&l), "{what}: layer {l} does not exist; this network has layers {first} to {last}");
+    l
+}
+
+impl Network {
+    /// Builds a network from its weights `W_l` `(n_{l-1}, n_l)`, biases `b_l` `(n_l, 1)` and
+    /// one activation per layer, checking that they chain and hold finite numbers.
+    pub fn new(weights: Vec<Array2<f64>>, biases: Vec<Array2<f64>>, activations: Vec<Activation>) -> Result<Network> {
+        let depth = weights.len();
+        if depth == 0 {
+            return Err(Error::Value {
+                name: "W".into(),
+                problem: "expected at least one weight matrix, got none".into(),
+            });
+        }
+        if biases.len() != depth {
+            return Err(Error::Value {
+                name: "b".into(),
+                problem: format!("expected {depth} bias vectors, one per weight matrix, got {}", biases.len()),
+            });
+        }
+        if activations.len() != depth {
+            return Err(Error::Value {
+                name: "activations".into(),
+                problem: format!("expected {depth} activations, one per layer, got {}", activations.len()),
+            });
+        }
+        let mut layers = Vec::with_capacity(depth);
+        for (i, ((w, b), activation)) in weights.into_iter().zip(biases).zip(activations).enumerate() {
+            let l = i + 1;
+            let (rows, cols) = w.dim();
+            if rows == 0 || cols == 0 {
+                return Err(Error::Shape {
+                    name: format!("W{l}"),
+                    expected: "at least one row and one column".into(),
+                    actual: shape_str(w.shape()),
+                });
+            }
+            if let Some(prev) = layers.last() {
+                let prev: &Layer = prev;
+                let n_prev = prev.w.ncols();
+                if rows != n_prev {
+                    return Err(Error::Shape {
+                        name: format!("W{l}"),
+                        expected: format!("({n_prev}, n), one row per column of W{i}"),
+                        actual: shape_str(w.shape()),
+                    });
+                }
+            }
+            if b.dim() != (cols, 1) {
+                return Err(Error::Shape {
+                    name: format!("b{l}"),
+                    expected: format!("({cols}, 1), a column with one entry per column of W{l}"),
+                    actual: shape_str(b.shape()),
+                });
+            }
+            ensure_finite(&format!("W{l}"), &w)?;
+            ensure_finite(&format!("b{l}"), &b)?;
+            layers.push(Layer { w, b, activation });
+        }
+        Ok(Network { layers })
+    }
+
+    /// The chapter's network: every layer a sigmoid.
+    pub fn sigmoid(weights: Vec<Array2<f64>>, biases: Vec<Array2<f64>>) -> Result<Network> {
+        let depth = weights.len();
+        Network::new(weights, biases, vec![Activation::Sigmoid; depth])
+    }
+
+    /// L, the number of layers with weights.
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The layer widths `[n_0, n_1, ..., n_L]`, n_0 being the input's.
+    pub fn sizes(&self) -> Vec<usize> {
+        std::iter::once(self.layers[0].w.nrows()).chain(self.layers.iter().map(|layer| layer.w.ncols())).collect()
+    }
+
+    /// W_l, for l from 1 to L.
+    #[track_caller]
+    pub fn w(&self, l: usize) -> &Array2<f64> {
+        &self.layers[layer_index(l, 1, self.depth(), "W") - 1].w
+    }
+
+    /// b_l, for l from 1 to L.
+    #[track_caller]
+    pub fn b(&self, l: usize) -> &Array2<f64> {
+        &self.layers[layer_index(l, 1, self.depth(), "b") - 1].b
+    }
+
+    /// f_l, for l from 1 to L.
+    #[track_caller]
+    pub fn activation(&self, l: usize) -> Activation {
+        self.layers[layer_index(l, 1, self.depth(), "activation") - 1].activation
+    }
+
+    fn check_input(&self, x: &Array2<f64>) -> Result<()> {
+        let n0 = self.layers[0].w.nrows();
+        if x.nrows() == 0 || x.ncols() != n0 {
+            return Err(Error::Shape {
+                name: "x".into(),
+                expected: format!("(m, {n0}): m >= 1 samples in rows, one column per row of W1"),
+                actual: shape_str(x.shape()),
+            });
+        }
+        ensure_finite("x", x)
+    }
+
+    /// The forward pass over a batch `x` `(m, n_0)`, keeping every z and a.
+    pub fn forward(&self, x: &Array2<f64>) -> Result<Trace> {
+        self.check_input(x)?;
+        let mut z = vec![x.clone()];
+        let mut a = vec![x.clone()];
+        for layer in &self.layers {
+            // z_l = a_{l-1} W_l + b_l^T: the bias row broadcasts over the m samples
+            let zl = a.last().expect("a holds a0").dot(&layer.w) + layer.b.t();
+            a.push(layer.activation.forward(&zl));
+            z.push(zl);
+        }
+        Ok(Trace { z, a })
+    }
+
+    /// The output a_L for a batch `x`, keeping nothing else.
+    pub fn predict(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
+        self.check_input(x)?;
+        let mut a = x.clone();
+        for layer in &self.layers {
+            a = layer.activation.forward(&(a.dot(&layer.w) + layer.b.t()));
+        }
+        Ok(a)
+    }
+
+    /// Backprop with the MSE cost: every delta, dJ/dW_l and dJ/db_l, from a trace of this
+    /// network and the targets `y` `(m, n_L)`.
+    pub fn backward(&self, trace: &Trace, y: &Array2<f64>) -> Result<Gradients> {
+        let depth = self.depth();
+        let sizes = self.sizes();
+        if trace.depth() != depth || trace.z.iter().zip(&sizes).any(|(z, &n)| z.ncols() != n) {
+            return Err(Error::Shape {
+                name: "trace".into(),
+                expected: format!("a forward pass of a network with layer sizes {sizes:?}"),
+                actual: format!("one with layer sizes {:?}", trace.z.iter().map(|z| z.ncols()).collect::<Vec<_>>()),
+            });
+        }
+        let m = trace.samples();
+        let n_out = sizes[depth];
+        if y.dim() != (m, n_out) {
+            return Err(Error::Shape {
+                name: "y".into(),
+                expected: format!("({m}, {n_out}): one row per sample of x, one column per column of W{depth}"),
+                actual: shape_str(y.shape()),
+            });
+        }
+        ensure_finite("y", y)?;
+
+        // Walk back in the reverse order of the forward pass. Each delta_l = dJ/dz_l:
+        //   output layer:  delta_L = dJ/da_L ⊙ f_L'(z_L)              (dJ/da_L = a_L - y)
+        //   hidden layers: delta_l = (delta_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)
+        // since z_{l+1} = a_l W_{l+1} + b^T sends dJ/da_l = delta_{l+1} W_{l+1}^T.
+        let dj_da = d_mse(trace.output(), y);
+        let mut df_dz = vec![Array2::zeros((0, 0)); depth];
+        let mut delta = vec![Array2::zeros((0, 0)); depth];
+        for l in (1..=depth).rev() {
+            let layer = &self.layers[l - 1];
+            df_dz[l - 1] = layer.activation.backward(&trace.z[l]);
+            let upstream = if l == depth { dj_da.clone() } else { delta[l].dot(&self.layers[l].w.t()) };
+            delta[l - 1] = upstream * &df_dz[l - 1];
+        }
+        // dJ/dW_l = a_{l-1}^T delta_l sums the m samples' outer products; dJ/db_l sums delta_l's rows.
+        let dw = (1..=depth).map(|l| trace.a[l - 1].t().dot(&delta[l - 1])).collect();
+        let db = delta.iter().map(|d| d.sum_axis(Axis(0)).insert_axis(Axis(1))).collect();
+        Ok(Gradients { dj_da, df_dz, delta, dw, db })
+    }
+
+    /// One SGD step, as a new network: `W_l - (eta/m) dJ/dW_l`, `b_l - (eta/m) dJ/db_l`.
+    ///
+    /// `eta` must be a positive finite number, and the gradients must be this network's.
+    pub fn updated(&self, grads: &Gradients, eta: f64) -> Result<Network> {
+        let mut next = self.clone();
+        next.step(grads, eta)?;
+        Ok(next)
+    }
+
+    /// One SGD step in place; see [`Network::updated`].
+    pub fn step(&mut self, grads: &Gradients, eta: f64) -> Result<()> {
+        check_learning_rate(eta)?;
+        let shapes_match = grads.dw.len() == self.depth()
+            && self
+                .layers
+                .iter()
+                .zip(grads.dw.iter().zip(&grads.db))
+                .all(|(layer, (dw, db))| dw.dim() == layer.w.dim() && db.dim() == layer.b.dim());
+        if !shapes_match {
+            return Err(Error::Shape {
+                name: "gradients".into(),
+                expected: format!("those of a network with layer sizes {:?}", self.sizes()),
+                actual: format!("dJ/dW shapes {:?}", grads.dw.iter().map(|g| g.dim()).collect::<Vec<_>>()),
+            });
+        }
+        // the chapter's (n/m)*dLdW: the factor first, so the numbers match numpy's bit for bit
+        let factor = eta / grads.samples() as f64;
+        for (layer, (dw, db)) in self.layers.iter_mut().zip(grads.dw.iter().zip(&grads.db)) {
+            layer.w.zip_mut_with(dw, |w, g| *w -= factor * g);
+            layer.b.zip_mut_with(db, |b, g| *b -= factor * g);
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a learning rate that is not a positive finite number.
+pub(crate) fn check_learning_rate(eta: f64) -> Result<()> {
+    if eta.is_finite() && eta > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::Value {
+            name: "learning_rate".into(),
+            problem: format!("expected a positive finite number, got {eta}"),
+        })
+    }
+}
+
+impl Trace {
+    /// L, the number of layers the pass went through.
+    pub fn depth(&self) -> usize {
+        self.z.len() - 1
+    }
+
+    /// m, the number of samples.
+    pub fn samples(&self) -> usize {
+        self.z[0].nrows()
+    }
+
+    /// z_l `(m, n_l)` for l from 0 (the input x) to L.
+    #[track_caller]
+    pub fn z(&self, l: usize) -> &Array2<f64> {
+        &self.z[layer_index(l, 0, self.depth(), "z")]
+    }
+
+    /// a_l `(m, n_l)` for l from 0 (the input x) to L.
+    #[track_caller]
+    pub fn a(&self, l: usize) -> &Array2<f64> {
+        &self.a[layer_index(l, 0, self.depth(), "a")]
+    }
+
+    /// a_L, the network's output.
+    pub fn output(&self) -> &Array2<f64> {
+        self.a.last().expect("a trace holds at least a0")
+    }
+}
+
+impl Gradients {
+    /// L, the number of layers.
+    pub fn depth(&self) -> usize {
+        self.delta.len()
+    }
+
+    /// m, the number of samples the gradients sum over.
+    pub fn samples(&self) -> usize {
+        self.dj_da.nrows()
+    }
+
+    /// dJ/da_L = a_L − y `(m, n_L)`.
+    pub fn dj_da(&self) -> &Array2<f64> {
+        &self.dj_da
+    }
+
+    /// f_l'(z_l) `(m, n_l)` for l from 1 to L.
+    #[track_caller]
+    pub fn df_dz(&self, l: usize) -> &Array2<f64> {
+        &self.df_dz[layer_index(l, 1, self.depth(), "f'(z)") - 1]
+    }
+
+    /// δ_l = dJ/dz_l `(m, n_l)` for l from 1 to L.
+    #[track_caller]
+    pub fn delta(&self, l: usize) -> &Array2<f64> {
+        &self.delta[layer_index(l, 1, self.depth(), "delta") - 1]
+    }
+
+    /// dJ/dW_l = a_{l-1}ᵀ δ_l `(n_{l-1}, n_l)` for l from 1 to L.
+    #[track_caller]
+    pub fn dw(&self, l: usize) -> &Array2<f64> {
+        &self.dw[layer_index(l, 1, self.depth(), "dJ/dW") - 1]
+    }
+
+    /// dJ/db_l, the column sums of δ_l as a column `(n_l, 1)`, for l from 1 to L.
+    #[track_caller]
+    pub fn db(&self, l: usize) -> &Array2<f64> {
+        &self.db[layer_index(l, 1, self.depth(), "dJ/db") - 1]
+    }
+}
