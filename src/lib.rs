@@ -34,5 +34,8 @@ pub use ndarray;
 pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
 pub use error::{Error, Result};
 pub use loss::{d_mse, mse};
-pub use network::{Gradients, Network, Trace};
-pub use values::{Given, Values, CHAPTER_JSON};
+pub use network::{
+    bias_gradient, hidden_error, layer_forward, output_error, sgd, weight_gradient, Gradients, Network, Trace,
+};
+pub use npformat::{show, Dtype};
+pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};

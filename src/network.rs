@@ -59,6 +59,106 @@ fn layer_index(l: usize, first: usize, last: usize, what: &str) -> usize {
     l
 }
 
+/// One layer of the forward pass: `z_l = a_{l-1} W_l + b_l^T` and `a_l = f_l(z_l)`.
+///
+/// `a_prev` is `(m, n_{l-1})`, `w` `(n_{l-1}, n_l)`, `b` `(n_l, 1)`; returns `(z_l, a_l)`, both
+/// `(m, n_l)`. Shapes that do not fit are refused, naming both.
+pub fn layer_forward(
+    a_prev: &Array2<f64>,
+    w: &Array2<f64>,
+    b: &Array2<f64>,
+    f: Activation,
+) -> Result<(Array2<f64>, Array2<f64>)> {
+    expect_rows("W", w, a_prev.ncols(), "one row per column of a_prev")?;
+    expect_shape("b", b, (w.ncols(), 1), "a column with one entry per column of W")?;
+    // the bias row broadcasts over the m samples
+    let z = a_prev.dot(w) + b.t();
+    let a = f.forward(&z);
+    Ok((z, a))
+}
+
+/// The output layer's error: `dJ/da_L = a_L − y`, `f_L'(z_L)`, and
+/// `δ_L = dJ/da_L ⊙ f_L'(z_L)`, returned in that order, each `(m, n_L)`.
+pub fn output_error(
+    a: &Array2<f64>,
+    y: &Array2<f64>,
+    z: &Array2<f64>,
+    f: Activation,
+) -> Result<(Array2<f64>, Array2<f64>, Array2<f64>)> {
+    expect_shape("y", y, a.dim(), "the shape of a_L")?;
+    expect_shape("z", z, a.dim(), "the shape of a_L")?;
+    let dj_da = d_mse(a, y);
+    let df_dz = f.backward(z);
+    let delta = &dj_da * &df_dz;
+    Ok((dj_da, df_dz, delta))
+}
+
+/// A hidden layer's error: `f_l'(z_l)` and `δ_l = (δ_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)`.
+///
+/// z_{l+1} = a_l W_{l+1} + b^T, so the cost reaches a_l through W_{l+1}:
+/// dJ/da_l = δ_{l+1} W_{l+1}^T, and f_l' turns that into dJ/dz_l.
+pub fn hidden_error(
+    delta_next: &Array2<f64>,
+    w_next: &Array2<f64>,
+    z: &Array2<f64>,
+    f: Activation,
+) -> Result<(Array2<f64>, Array2<f64>)> {
+    expect_shape(
+        "W_next",
+        w_next,
+        (z.ncols(), delta_next.ncols()),
+        "(n_l, n_{l+1}): rows like z's columns, columns like delta_next's",
+    )?;
+    expect_shape("delta_next", delta_next, (z.nrows(), w_next.ncols()), "one row per sample of z")?;
+    let df_dz = f.backward(z);
+    let delta = delta_next.dot(&w_next.t()) * &df_dz;
+    Ok((df_dz, delta))
+}
+
+/// `dJ/dW_l = a_{l-1}^T δ_l` `(n_{l-1}, n_l)`: the m samples' outer products, summed.
+pub fn weight_gradient(a_prev: &Array2<f64>, delta: &Array2<f64>) -> Result<Array2<f64>> {
+    expect_rows("delta", delta, a_prev.nrows(), "one row per sample of a_prev")?;
+    Ok(a_prev.t().dot(delta))
+}
+
+/// `dJ/db_l`: the column sums of δ_l (the sum over the samples), as a column `(n_l, 1)`.
+pub fn bias_gradient(delta: &Array2<f64>) -> Array2<f64> {
+    delta.sum_axis(Axis(0)).insert_axis(Axis(1))
+}
+
+/// One SGD step for one parameter: `param − (eta/m) · grad`, m the number of samples the
+/// gradient sums over. `eta` must be a positive finite number.
+pub fn sgd(param: &Array2<f64>, grad: &Array2<f64>, eta: f64, m: usize) -> Result<Array2<f64>> {
+    check_learning_rate(eta)?;
+    expect_shape("grad", grad, param.dim(), "the shape of the parameter")?;
+    if m == 0 {
+        return Err(Error::Value { name: "m".into(), problem: "expected at least one sample, got 0".into() });
+    }
+    // the chapter's (n/m)*dLdW: the factor first, so the numbers match numpy's bit for bit
+    let factor = eta / m as f64;
+    Ok(param - &grad.mapv(|g| factor * g))
+}
+
+fn expect_shape(name: &str, a: &Array2<f64>, expected: (usize, usize), why: &str) -> Result<()> {
+    if a.dim() == expected {
+        Ok(())
+    } else {
+        Err(Error::Shape {
+            name: name.into(),
+            expected: format!("{}, {why}", shape_str(&[expected.0, expected.1])),
+            actual: shape_str(a.shape()),
+        })
+    }
+}
+
+fn expect_rows(name: &str, a: &Array2<f64>, rows: usize, why: &str) -> Result<()> {
+    if a.nrows() == rows {
+        Ok(())
+    } else {
+        Err(Error::Shape { name: name.into(), expected: format!("({rows}, n), {why}"), actual: shape_str(a.shape()) })
+    }
+}
+
 impl Network {
     /// Builds a network from its weights `W_l` `(n_{l-1}, n_l)`, biases `b_l` `(n_l, 1)` and
     /// one activation per layer, checking that they chain and hold finite numbers.
@@ -170,10 +270,9 @@ impl Network {
         let mut z = vec![x.clone()];
         let mut a = vec![x.clone()];
         for layer in &self.layers {
-            // z_l = a_{l-1} W_l + b_l^T: the bias row broadcasts over the m samples
-            let zl = a.last().expect("a holds a0").dot(&layer.w) + layer.b.t();
-            a.push(layer.activation.forward(&zl));
+            let (zl, al) = layer_forward(a.last().expect("a holds a0"), &layer.w, &layer.b, layer.activation)?;
             z.push(zl);
+            a.push(al);
         }
         Ok(Trace { z, a })
     }
@@ -183,7 +282,7 @@ impl Network {
         self.check_input(x)?;
         let mut a = x.clone();
         for layer in &self.layers {
-            a = layer.activation.forward(&(a.dot(&layer.w) + layer.b.t()));
+            a = layer_forward(&a, &layer.w, &layer.b, layer.activation)?.1;
         }
         Ok(a)
     }
@@ -211,22 +310,18 @@ impl Network {
         }
         ensure_finite("y", y)?;
 
-        // Walk back in the reverse order of the forward pass. Each delta_l = dJ/dz_l:
-        //   output layer:  delta_L = dJ/da_L ⊙ f_L'(z_L)              (dJ/da_L = a_L - y)
-        //   hidden layers: delta_l = (delta_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)
-        // since z_{l+1} = a_l W_{l+1} + b^T sends dJ/da_l = delta_{l+1} W_{l+1}^T.
-        let dj_da = d_mse(trace.output(), y);
+        // Walk back in the reverse order of the forward pass: delta_L from the cost, then each
+        // delta_l from delta_{l+1} (see `output_error` and `hidden_error` for the equations).
         let mut df_dz = vec![Array2::zeros((0, 0)); depth];
         let mut delta = vec![Array2::zeros((0, 0)); depth];
-        for l in (1..=depth).rev() {
-            let layer = &self.layers[l - 1];
-            df_dz[l - 1] = layer.activation.backward(&trace.z[l]);
-            let upstream = if l == depth { dj_da.clone() } else { delta[l].dot(&self.layers[l].w.t()) };
-            delta[l - 1] = upstream * &df_dz[l - 1];
+        let (dj_da, df, d) = output_error(trace.output(), y, &trace.z[depth], self.layers[depth - 1].activation)?;
+        (df_dz[depth - 1], delta[depth - 1]) = (df, d);
+        for l in (1..depth).rev() {
+            let (df, d) = hidden_error(&delta[l], &self.layers[l].w, &trace.z[l], self.layers[l - 1].activation)?;
+            (df_dz[l - 1], delta[l - 1]) = (df, d);
         }
-        // dJ/dW_l = a_{l-1}^T delta_l sums the m samples' outer products; dJ/db_l sums delta_l's rows.
-        let dw = (1..=depth).map(|l| trace.a[l - 1].t().dot(&delta[l - 1])).collect();
-        let db = delta.iter().map(|d| d.sum_axis(Axis(0)).insert_axis(Axis(1))).collect();
+        let dw = (1..=depth).map(|l| weight_gradient(&trace.a[l - 1], &delta[l - 1])).collect::<Result<_>>()?;
+        let db = delta.iter().map(bias_gradient).collect();
         Ok(Gradients { dj_da, df_dz, delta, dw, db })
     }
 
@@ -255,11 +350,10 @@ impl Network {
                 actual: format!("dJ/dW shapes {:?}", grads.dw.iter().map(|g| g.dim()).collect::<Vec<_>>()),
             });
         }
-        // the chapter's (n/m)*dLdW: the factor first, so the numbers match numpy's bit for bit
-        let factor = eta / grads.samples() as f64;
+        let m = grads.samples();
         for (layer, (dw, db)) in self.layers.iter_mut().zip(grads.dw.iter().zip(&grads.db)) {
-            layer.w.zip_mut_with(dw, |w, g| *w -= factor * g);
-            layer.b.zip_mut_with(db, |b, g| *b -= factor * g);
+            layer.w = sgd(&layer.w, dw, eta, m)?;
+            layer.b = sgd(&layer.b, db, eta, m)?;
         }
         Ok(())
     }

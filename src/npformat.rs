@@ -59,6 +59,17 @@ pub fn array_str(a: ArrayViewD<'_, f64>, dtype: Dtype) -> String {
     recurse(&a, &element, &mut index, " ", LINE_WIDTH, summarize)
 }
 
+/// `str(a)` of a 2-D array held as `dtype`: what `print(a)` shows.
+///
+/// ```
+/// use backprop::{ndarray::array, npformat::{show, Dtype}};
+/// assert_eq!(show(&array![[4.0, 5.0]], Dtype::Int), "[[4 5]]");
+/// assert_eq!(show(&array![[4.0, 5.0]], Dtype::Float), "[[4. 5.]]");
+/// ```
+pub fn show(a: &Array2<f64>, dtype: Dtype) -> String {
+    array_str(a.view().into_dyn(), dtype)
+}
+
 /// `str(a)` of a float array: what `print(a)` shows.
 ///
 /// ```
@@ -67,7 +78,7 @@ pub fn array_str(a: ArrayViewD<'_, f64>, dtype: Dtype) -> String {
 /// assert_eq!(float_str(&array![[-0.0, 1.0]]), "[[-0.  1.]]");
 /// ```
 pub fn float_str(a: &Array2<f64>) -> String {
-    array_str(a.view().into_dyn(), Dtype::Float)
+    show(a, Dtype::Float)
 }
 
 /// `np.round(a, decimals)`: scale by 10^decimals, round half to even, scale back, as numpy does

@@ -16,6 +16,7 @@
 //! with integer literals (`4`, not `4.0`) prints as numpy prints an integer array, as
 //! `np.array([[1, 4, 5]])` would make it.
 
+use std::fmt;
 use std::path::Path;
 
 use ndarray::Array2;
@@ -24,7 +25,7 @@ use serde_json::{Map, Value};
 use crate::activation::Activation;
 use crate::error::{shape_str, Error, Result};
 use crate::network::{check_learning_rate, Network};
-use crate::npformat::Dtype;
+use crate::npformat::{show, Dtype};
 
 /// The chapter's values, `examples/chapter.json`.
 pub const CHAPTER_JSON: &str = include_str!("../examples/chapter.json");
@@ -48,20 +49,126 @@ pub struct Values {
     pub x: Given,
     /// The targets, `(m, n_L)`.
     pub y: Given,
-    /// W_1 ... W_L, each `(n_{l-1}, n_l)`.
-    pub w: Vec<Given>,
-    /// b_1 ... b_L, each `(n_l, 1)`.
-    pub b: Vec<Given>,
+    /// W_1 ... W_L, each `(n_{l-1}, n_l)`; `weights[0]` is W1.
+    pub weights: Vec<Given>,
+    /// b_1 ... b_L, each `(n_l, 1)`; `biases[0]` is b1.
+    pub biases: Vec<Given>,
     /// η.
     pub learning_rate: f64,
     /// f_1 ... f_L.
     pub activations: Vec<Activation>,
 }
 
+impl fmt::Display for Given {
+    /// What numpy's `print` shows for this array.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&show(&self.data, self.dtype))
+    }
+}
+
+/// Turns an ndarray matrix as written in a notebook into a [`Given`]: `array![[1, 4, 5]]`
+/// (integers) prints as numpy's integer arrays do, `array![[1.0, 4.0, 5.0]]` as floats.
+///
+/// ```
+/// use backprop::{ndarray::array, IntoGiven};
+/// assert_eq!(array![[1, 4, 5]].given().to_string(), "[[1 4 5]]");
+/// assert_eq!(array![[1.0, 4.0, 5.0]].given().to_string(), "[[1. 4. 5.]]");
+/// ```
+pub trait IntoGiven {
+    /// The matrix as f64, with the dtype numpy would give it.
+    fn given(&self) -> Given;
+}
+
+impl IntoGiven for Array2<f64> {
+    fn given(&self) -> Given {
+        Given { data: self.clone(), dtype: Dtype::Float }
+    }
+}
+
+impl IntoGiven for Array2<i32> {
+    fn given(&self) -> Given {
+        Given { data: self.mapv(f64::from), dtype: Dtype::Int }
+    }
+}
+
+impl IntoGiven for Array2<i64> {
+    fn given(&self) -> Given {
+        // i64 beyond 2^53 would round; numpy's int64 would not, so such values are not for f64 math anyway
+        Given { data: self.mapv(|v| v as f64), dtype: Dtype::Int }
+    }
+}
+
 impl Values {
     /// The chapter's values.
     pub fn chapter() -> Values {
         Values::from_json(CHAPTER_JSON, "examples/chapter.json").expect("the chapter's values are valid")
+    }
+
+    /// Values for a network of sigmoid layers (the chapter's), checked to fit together.
+    pub fn new(x: Given, y: Given, weights: Vec<Given>, biases: Vec<Given>, learning_rate: f64) -> Result<Values> {
+        let activations = vec![Activation::Sigmoid; weights.len()];
+        Values::with_activations(x, y, weights, biases, learning_rate, activations)
+    }
+
+    /// Values with one activation per layer, checked to fit together.
+    pub fn with_activations(
+        x: Given,
+        y: Given,
+        weights: Vec<Given>,
+        biases: Vec<Given>,
+        learning_rate: f64,
+        activations: Vec<Activation>,
+    ) -> Result<Values> {
+        let values = Values { x, y, weights, biases, learning_rate, activations };
+        values.check()?;
+        Ok(values)
+    }
+
+    /// L, the number of layers.
+    pub fn depth(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// W_l for l from 1 to L.
+    #[track_caller]
+    pub fn w(&self, l: usize) -> &Array2<f64> {
+        &self.weights[layer(l, self.depth())].data
+    }
+
+    /// b_l for l from 1 to L.
+    #[track_caller]
+    pub fn b(&self, l: usize) -> &Array2<f64> {
+        &self.biases[layer(l, self.depth())].data
+    }
+
+    /// m, the number of samples: the chapter's `m = y.shape[0]`.
+    pub fn samples(&self) -> usize {
+        self.y.data.nrows()
+    }
+
+    /// The dtype numpy gives z_l (l from 0, z0 = x): `a_{l-1} @ W_l + b_l.T` stays integer
+    /// only when all three are.
+    #[track_caller]
+    pub fn z_dtype(&self, l: usize) -> Dtype {
+        self.dtypes(l).0
+    }
+
+    /// The dtype numpy gives a_l (l from 0, a0 = x): integer only when z_l is and f_l keeps
+    /// integers (ReLU, identity).
+    #[track_caller]
+    pub fn a_dtype(&self, l: usize) -> Dtype {
+        self.dtypes(l).1
+    }
+
+    #[track_caller]
+    fn dtypes(&self, l: usize) -> (Dtype, Dtype) {
+        assert!(l <= self.depth(), "layer {l} does not exist; these values have layers 0 to {}", self.depth());
+        let (mut z, mut a) = (self.x.dtype, self.x.dtype);
+        for i in 0..l {
+            z = a.promote(self.weights[i].dtype).promote(self.biases[i].dtype);
+            a = if self.activations[i].keeps_integers() { z } else { Dtype::Float };
+        }
+        (z, a)
     }
 
     /// Reads a values file.
@@ -90,12 +197,12 @@ impl Values {
         }
         let x = matrix(required(&root, "x")?, "x")?;
         let y = matrix(required(&root, "y")?, "y")?;
-        let w = list(required(&root, "W")?, "W")?
+        let weights = list(required(&root, "W")?, "W")?
             .iter()
             .enumerate()
             .map(|(i, v)| matrix(v, &format!("W[{i}]")))
             .collect::<Result<Vec<_>>>()?;
-        let b = list(required(&root, "b")?, "b")?
+        let biases = list(required(&root, "b")?, "b")?
             .iter()
             .enumerate()
             .map(|(i, v)| matrix(v, &format!("b[{i}]")))
@@ -105,7 +212,7 @@ impl Values {
             other => return Err(field_err("learning_rate", format!("expected a number, got {}", kind(other)))),
         };
         let activations = match root.get("activations") {
-            None => vec![Activation::Sigmoid; w.len()],
+            None => vec![Activation::Sigmoid; weights.len()],
             Some(v) => list(v, "activations")?
                 .iter()
                 .enumerate()
@@ -120,7 +227,7 @@ impl Values {
                 })
                 .collect::<Result<Vec<_>>>()?,
         };
-        let values = Values { x, y, w, b, learning_rate, activations };
+        let values = Values { x, y, weights, biases, learning_rate, activations };
         values.check()?;
         Ok(values)
     }
@@ -136,8 +243,8 @@ impl Values {
 
     fn network_unchecked(&self) -> Result<Network> {
         Network::new(
-            self.w.iter().map(|g| g.data.clone()).collect(),
-            self.b.iter().map(|g| g.data.clone()).collect(),
+            self.weights.iter().map(|g| g.data.clone()).collect(),
+            self.biases.iter().map(|g| g.data.clone()).collect(),
             self.activations.clone(),
         )
     }
@@ -147,6 +254,12 @@ impl Values {
         self.check()?;
         self.network_unchecked()
     }
+}
+
+#[track_caller]
+fn layer(l: usize, depth: usize) -> usize {
+    assert!((1..=depth).contains(&l), "layer {l} does not exist; these values have layers 1 to {depth}");
+    l - 1
 }
 
 fn field_err(path: &str, problem: String) -> Error {
@@ -252,7 +365,7 @@ mod tests {
         let v = Values::chapter();
         assert_eq!(v.x.dtype, Dtype::Int);
         assert_eq!(v.y.dtype, Dtype::Float);
-        assert_eq!(v.w[0].data.dim(), (3, 2));
+        assert_eq!(v.w(1).dim(), (3, 2));
         assert_eq!(v.activations, vec![Activation::Sigmoid; 2]);
         assert_eq!(v.learning_rate, 0.01);
     }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use ndarray::Array2;
 
 use crate::error::Result;
-use crate::npformat::{array_str, round, Dtype};
+use crate::npformat::{round, show, Dtype};
 use crate::values::Values;
 
 /// What the chapter's complete program prints for these values, generalized to L layers:
@@ -25,26 +25,17 @@ pub fn complete_program(values: &Values) -> Result<String> {
     let updated = network.updated(&grads, values.learning_rate)?;
     let depth = network.depth();
 
-    // numpy keeps integer dtypes through @ and +, and through relu and identity
-    let mut z_dtype = vec![values.x.dtype];
-    let mut a_dtype = vec![values.x.dtype];
-    for l in 1..=depth {
-        let z = a_dtype[l - 1].promote(values.w[l - 1].dtype).promote(values.b[l - 1].dtype);
-        z_dtype.push(z);
-        a_dtype.push(if network.activation(l).keeps_integers() { z } else { Dtype::Float });
-    }
-
     // (label, array, dtype, on a line of its own): `print("\nz1 =", z1)` puts the array beside
     // its label, `print("\nW1 =\n\n", W1)` below it
     let mut items: Vec<(String, &Array2<f64>, Dtype, bool)> =
         vec![("x".into(), &values.x.data, values.x.dtype, false), ("y".into(), &values.y.data, values.y.dtype, false)];
     for l in 1..=depth {
-        items.push((format!("W{l}"), &values.w[l - 1].data, values.w[l - 1].dtype, true));
-        items.push((format!("b{l}"), &values.b[l - 1].data, values.b[l - 1].dtype, true));
+        items.push((format!("W{l}"), values.w(l), values.weights[l - 1].dtype, true));
+        items.push((format!("b{l}"), values.b(l), values.biases[l - 1].dtype, true));
     }
     for l in 1..=depth {
-        items.push((format!("z{l}"), trace.z(l), z_dtype[l], false));
-        items.push((format!("a{l}"), trace.a(l), a_dtype[l], false));
+        items.push((format!("z{l}"), trace.z(l), values.z_dtype(l), false));
+        items.push((format!("a{l}"), trace.a(l), values.a_dtype(l), false));
     }
     items.push((format!("dJda{depth}"), grads.dj_da(), Dtype::Float, false));
     for l in (1..=depth).rev() {
@@ -68,7 +59,7 @@ pub fn complete_program(values: &Values) -> Result<String> {
 
     let mut out = String::from("Forward and Backpropagation - Numerical example\n");
     for (label, a, dtype, own_line) in items {
-        let text = array_str(a.view().into_dyn(), dtype);
+        let text = show(a, dtype);
         let gap = if own_line { "\n\n " } else { " " };
         writeln!(out, "\n{label} ={gap}{text}").expect("writing to a String");
     }

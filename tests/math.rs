@@ -75,7 +75,7 @@ fn the_update_matches_the_chapter() {
         assert_abs_diff_eq!(next.b(l), &chapter(&format!("Updated bias b{l}")), epsilon = PRINTED);
     }
     // the original is left as it was
-    assert_eq!(net.w(1), &values.w[0].data);
+    assert_eq!(net.w(1), values.w(1));
 }
 
 /// Central finite differences of J = 1/(2m) Σ (a_L − y)² for every weight and bias, against
