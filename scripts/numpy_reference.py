@@ -7,6 +7,9 @@
         the chapter's complete program, generalized to L layers and the activations of
         backprop's values files, run on VALUES.json; prints what it prints
 
+    python scripts/numpy_reference.py chapter-cells VALUES.json
+        what each of the chapter's 13 code cells prints for these values (2 layers), as JSON
+
     python scripts/numpy_reference.py regenerate
         rewrites every fixture under tests/fixtures from the files beside them
 
@@ -103,6 +106,50 @@ def walkthrough(values):
     return "\n".join(out) + "\n"
 
 
+def chapter_cells(values):
+    """What each of the chapter's 13 code cells prints, for a 2-layer network of sigmoids with
+    these values: the cells' own print statements, run in order (see the chapter)."""
+    x = np.array(values["x"])
+    y = np.array(values["y"])
+    W1, W2 = (np.array(w) for w in values["W"])
+    b1, b2 = (np.array(c) for c in values["b"])
+    n = values["learning_rate"]
+    cells = []
+    def cell(*lines):
+        cells.append("\n".join(" ".join(str(s) for s in line) for line in lines) + "\n")
+
+    cell(("Forward and Backpropagation - Numerical example",), ("\nx =", x), ("\ny =", y),
+         ("\nW1 =\n\n", W1), ("\nb1 =\n\n", b1), ("\nW2 =\n\n", W2), ("\nb2 =\n\n", b2))
+    z0 = a0 = x.copy()
+    z1 = a0 @ W1 + b1.T
+    a1 = sigmoid(z1)
+    cell(("z1 =", z1), ("\na1 =", a1))
+    z2 = a1 @ W2 + b2.T
+    a2 = sigmoid(z2)
+    cell(("z2 =", z2), ("\na2 =", a2))
+    dJda2 = d_mse(a2, y)
+    da2dz2 = d_sigmoid(z2)
+    d2 = dJda2 * da2dz2
+    cell(("dJda2 =", dJda2), ("\nf2'(z2) =", da2dz2), ("\nd2 =", d2))
+    da1dz1 = d_sigmoid(z1)
+    d1 = (d2 @ W2.T) * da1dz1
+    cell(("f1'(z1) =", da1dz1), ("\nd1 =", d1))
+    dLdW1 = a0.T @ d1
+    cell(("dLdW1 =\n\n", np.round(dLdW1, 4)),)
+    dLdW2 = a1.T @ d2
+    cell(("dLdW2 =\n\n", np.round(dLdW2, 4)),)
+    dLdb1 = np.sum(d1, axis=0).reshape(-1,1)
+    cell(("dLdb1 =\n\n", np.round(dLdb1, 4)),)
+    dLdb2 = np.sum(d2, axis=0).reshape(-1,1)
+    cell(("dLdb2 =\n\n", np.round(dLdb2, 4)),)
+    m = y.shape[0]
+    cell(("Updated Weight W1 =\n\n", W1 - (n/m)*dLdW1),)
+    cell(("Updated Weight W2 =\n\n", W2 - (n/m)*dLdW2),)
+    cell(("Updated bias b1 =\n\n", b1 - (n/m)*dLdb1),)
+    cell(("Updated bias b2 =\n\n", b2 - (n/m)*dLdb2),)
+    return cells
+
+
 def encode(v):
     """A float as JSON can hold it: non-finite values as strings."""
     if math.isnan(v):
@@ -185,6 +232,8 @@ def main(argv):
         pathlib.Path(argv[1]).write_text(json.dumps(format_cases(), indent=1) + "\n")
     elif argv[:1] == ["walkthrough"] and len(argv) == 2:
         sys.stdout.write(walkthrough(json.loads(pathlib.Path(argv[1]).read_text())))
+    elif argv[:1] == ["chapter-cells"] and len(argv) == 2:
+        print(json.dumps(chapter_cells(json.loads(pathlib.Path(argv[1]).read_text())), indent=1))
     elif argv == ["regenerate"]:
         regenerate()
     else:

@@ -1,0 +1,33 @@
+"""Shared by the tooling tests: paths, the scripts as modules, running a notebook."""
+
+import importlib.machinery
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+os.environ["JUPYTER_PATH"] = str(ROOT / ".venv" / "share" / "jupyter")
+
+
+def script(name):
+    """A script of scripts/ (no .py suffix) imported as a module."""
+    path = ROOT / "scripts" / name
+    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), str(path))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def check_notebooks(*args):
+    """Runs scripts/check-notebooks; returns (exit code, stdout + stderr)."""
+    done = subprocess.run([sys.executable, ROOT / "scripts" / "check-notebooks", *map(str, args)],
+                          capture_output=True, text=True, timeout=1800)
+    return done.returncode, done.stdout + done.stderr
+
+
+def stdout_of(cell):
+    return "".join(o["text"] for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o["name"] == "stdout")

@@ -1,0 +1,70 @@
+"""scripts/check-notebooks must fail on every way a Rust cell can go wrong, and pass a good notebook."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import check_notebooks
+
+
+def notebook(tmp_path, *sources, outputs=None):
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata.kernelspec = {"name": "rust", "display_name": "Rust", "language": "rust"}
+    for cell, out in zip(nb.cells, outputs or []):
+        cell.outputs = out
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def stdout(text):
+    return [nbformat.v4.new_output("stream", name="stdout", text=text)]
+
+
+def test_passes_a_notebook_whose_stored_outputs_are_current(tmp_path):
+    path = notebook(tmp_path, 'println!("one");', 'let two = 1 + 1;\nprintln!("{two}");',
+                    outputs=[stdout("one\n"), stdout("2\n")])
+    code, out = check_notebooks(path)
+    assert code == 0, out
+    assert "1 passed, 0 failed" in out
+
+
+def test_fails_on_a_panicking_cell_and_names_it(tmp_path):
+    path = notebook(tmp_path, 'println!("fine");', 'let v: Vec<i32> = Vec::new();\nprintln!("{}", v[3]);',
+                    outputs=[stdout("fine\n"), []])
+    code, out = check_notebooks(path)
+    assert code == 1, out
+    assert "cell 2 ('let v: Vec<i32> = Vec::new();') wrote to stderr" in out
+    assert "index out of bounds" in out
+
+
+def test_fails_on_a_failed_assertion_and_an_err_through_question_mark(tmp_path):
+    path = notebook(tmp_path, 'assert_eq!(1 + 1, 3, "arithmetic");',
+                    'let r: Result<(), String> = Err("the values do not fit".into());\nr?;')
+    code, out = check_notebooks(path)
+    assert code == 1, out
+    assert "cell 1 ('assert_eq!(1 + 1, 3, \"arithmetic\");') wrote to stderr" in out
+    assert "cell 2" in out and "the values do not fit" in out
+
+
+def test_fails_on_a_compile_error(tmp_path):
+    path = notebook(tmp_path, 'let n: i32 = "four";')
+    code, out = check_notebooks(path)
+    assert code == 1, out
+    assert "cell 1" in out and "mismatched types" in out
+
+
+def test_fails_on_a_stale_stored_output(tmp_path):
+    path = notebook(tmp_path, 'println!("{}", 6 * 7);', outputs=[stdout("41\n")])
+    code, out = check_notebooks(path)
+    assert code == 1, out
+    assert "cell 1 ('println!(\"{}\", 6 * 7);'): stored output differs from execution" in out
+    assert "-41" in out and "+42" in out
+
+
+def test_write_stores_what_execution_printed(tmp_path):
+    path = notebook(tmp_path, 'println!("{}", 6 * 7);', outputs=[stdout("41\n")])
+    code, out = check_notebooks("--write", path)
+    assert code == 0, out
+    cell = nbformat.read(path, as_version=4).cells[0]
+    assert [o["text"] for o in cell.outputs] == ["42\n"]
+    assert check_notebooks(path)[0] == 0
