@@ -10,6 +10,9 @@
     python scripts/numpy_reference.py chapter-cells VALUES.json
         what each of the chapter's 13 code cells prints for these values (2 layers), as JSON
 
+    python scripts/numpy_reference.py train VALUES.json EPOCHS [LEARNING_RATE]
+        the chapter's full-batch update repeated; prints epoch,loss for each epoch
+
     python scripts/numpy_reference.py regenerate
         rewrites every fixture under tests/fixtures from the files beside them
 
@@ -150,6 +153,35 @@ def chapter_cells(values):
     return cells
 
 
+def train(values, epochs, learning_rate=None):
+    """The chapter's full-batch update repeated: the loss J = 1/(2m) sum((aL - y)^2) of each
+    epoch, from its forward pass, before its update."""
+    x = np.array(values["x"], dtype=float)
+    y = np.array(values["y"], dtype=float)
+    W = [np.array(w, dtype=float) for w in values["W"]]
+    b = [np.array(c, dtype=float) for c in values["b"]]
+    L = len(W)
+    acts = [ACTIVATIONS[name] for name in values.get("activations", ["sigmoid"] * L)]
+    n = values["learning_rate"] if learning_rate is None else learning_rate
+    m = y.shape[0]
+    losses = []
+    for _ in range(epochs):
+        z = [x]
+        a = [x]
+        for l in range(1, L + 1):
+            z.append(a[l-1] @ W[l-1] + b[l-1].T)
+            a.append(acts[l-1][0](z[l]))
+        losses.append(np.sum((a[L] - y) ** 2) / (2 * m))
+        d = [None] * (L + 1)
+        d[L] = d_mse(a[L], y) * acts[L-1][1](z[L])
+        for l in range(L - 1, 0, -1):
+            d[l] = (d[l+1] @ W[l].T) * acts[l-1][1](z[l])
+        for l in range(1, L + 1):
+            W[l-1] = W[l-1] - (n/m) * (a[l-1].T @ d[l])
+            b[l-1] = b[l-1] - (n/m) * np.sum(d[l], axis=0).reshape(-1,1)
+    return losses
+
+
 def encode(v):
     """A float as JSON can hold it: non-finite values as strings."""
     if math.isnan(v):
@@ -225,6 +257,14 @@ def regenerate():
     (FIXTURES / "format_cases.json").write_text(json.dumps(format_cases(), indent=1) + "\n")
     for values in sorted((FIXTURES / "walkthrough").glob("*.json")):
         values.with_suffix(".txt").write_text(walkthrough(json.loads(values.read_text())))
+    # losses of full-batch training, for the train example's tests
+    for name, values, epochs, eta in [
+        ("chapter", ROOT / "examples" / "chapter.json", 2000, 0.5),
+        ("three_layers", FIXTURES / "walkthrough" / "three_layers.json", 500, None),
+    ]:
+        losses = train(json.loads(values.read_text()), epochs, eta)
+        rows = "".join(f"{e},{float(l)!r}\n" for e, l in enumerate(losses, 1))
+        (FIXTURES / "training" / f"{name}.csv").write_text("epoch,loss\n" + rows)
 
 
 def main(argv):
@@ -234,6 +274,12 @@ def main(argv):
         sys.stdout.write(walkthrough(json.loads(pathlib.Path(argv[1]).read_text())))
     elif argv[:1] == ["chapter-cells"] and len(argv) == 2:
         print(json.dumps(chapter_cells(json.loads(pathlib.Path(argv[1]).read_text())), indent=1))
+    elif argv[:1] == ["train"] and len(argv) in (3, 4):
+        eta = float(argv[3]) if len(argv) == 4 else None
+        losses = train(json.loads(pathlib.Path(argv[1]).read_text()), int(argv[2]), eta)
+        print("epoch,loss")
+        for epoch, loss in enumerate(losses, 1):
+            print(f"{epoch},{float(loss)!r}")
     elif argv == ["regenerate"]:
         regenerate()
     else:

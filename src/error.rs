@@ -47,6 +47,16 @@ pub enum Error {
         /// What the JSON parser expected.
         message: String,
     },
+    /// Training diverged: a loss or a parameter became NaN or infinite.
+    #[error("training diverged at epoch {epoch}: {what}; the {} losses so far are kept", losses.len())]
+    Diverged {
+        /// The epoch (from 1) whose loss or update was not finite.
+        epoch: usize,
+        /// What became non-finite.
+        what: String,
+        /// The loss of every epoch up to and including this one.
+        losses: Vec<f64>,
+    },
     /// A file could not be read or written.
     #[error("{file}: {source}")]
     Io {

@@ -26,6 +26,8 @@ mod error;
 mod loss;
 mod network;
 pub mod npformat;
+mod plot;
+mod train;
 mod values;
 pub mod walkthrough;
 
@@ -38,4 +40,6 @@ pub use network::{
     bias_gradient, hidden_error, layer_forward, output_error, sgd, weight_gradient, Gradients, Network, Trace,
 };
 pub use npformat::{show, Dtype};
+pub use plot::{Chart, Series};
+pub use train::{train, History, Rng, Training};
 pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};

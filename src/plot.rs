@@ -1,0 +1,189 @@
+//! Line charts of losses (or anything per epoch), drawn with plotters as SVG: shown inline in a
+//! notebook, saved to a file, or embedded in a README.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// One named line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// The legend's name for it.
+    pub name: String,
+    /// y for x = 1, 2, 3, ... (epochs).
+    pub values: Vec<f64>,
+}
+
+/// A line chart: one or more series over epochs, with a title, axis labels and a legend.
+///
+/// ```
+/// use backprop::Chart;
+/// let svg = Chart::new("Loss").series("eta = 0.5", &[0.6, 0.4, 0.3]).to_svg().unwrap();
+/// assert!(svg.starts_with("<svg") && svg.contains("eta = 0.5"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    title: String,
+    x_label: String,
+    y_label: String,
+    log_y: bool,
+    series: Vec<Series>,
+    size: (u32, u32),
+}
+
+const COLORS: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+];
+
+impl Chart {
+    /// An empty chart titled `title`, x axis "epoch", y axis "loss".
+    pub fn new(title: &str) -> Chart {
+        Chart {
+            title: title.into(),
+            x_label: "epoch".into(),
+            y_label: "loss J".into(),
+            log_y: false,
+            series: Vec::new(),
+            size: (640, 400),
+        }
+    }
+
+    /// The loss of every epoch, as one line.
+    pub fn losses(title: &str, losses: &[f64]) -> Chart {
+        Chart::new(title).series("loss", losses)
+    }
+
+    /// Adds a line.
+    pub fn series(mut self, name: &str, values: &[f64]) -> Chart {
+        self.series.push(Series { name: name.into(), values: values.to_vec() });
+        self
+    }
+
+    /// Labels the axes.
+    pub fn labels(mut self, x: &str, y: &str) -> Chart {
+        self.x_label = x.into();
+        self.y_label = y.into();
+        self
+    }
+
+    /// A logarithmic y axis, where a loss falling by a constant factor is a straight line.
+    pub fn log_y(mut self) -> Chart {
+        self.log_y = true;
+        self
+    }
+
+    /// The size in pixels (640 × 400 unless set).
+    pub fn size(mut self, width: u32, height: u32) -> Chart {
+        self.size = (width, height);
+        self
+    }
+
+    fn check(&self) -> Result<(usize, f64, f64)> {
+        let bad = |problem: String| Error::Value { name: format!("chart {:?}", self.title), problem };
+        if self.series.is_empty() || self.series.iter().all(|s| s.values.is_empty()) {
+            return Err(bad("expected at least one series with values, got none".into()));
+        }
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        for s in &self.series {
+            for (i, &v) in s.values.iter().enumerate() {
+                if !v.is_finite() || (self.log_y && v <= 0.0) {
+                    let want = if self.log_y { "a positive finite number (log axis)" } else { "a finite number" };
+                    return Err(bad(format!("series {:?}, point {}: expected {want}, got {v}", s.name, i + 1)));
+                }
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        let n = self.series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+        Ok((n, lo, hi))
+    }
+
+    /// The chart as an SVG document.
+    pub fn to_svg(&self) -> Result<String> {
+        let (n, lo, hi) = self.check()?;
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
+            self.draw(&root, n, lo, hi).map_err(|e| Error::Value {
+                name: format!("chart {:?}", self.title),
+                problem: format!("could not be drawn: {e}"),
+            })?;
+            root.present().map_err(|e| Error::Value { name: "chart".into(), problem: e.to_string() })?;
+        }
+        Ok(svg)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        n: usize,
+        lo: f64,
+        hi: f64,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let x_range = 1.0..(n.max(2) as f64);
+        let mut builder = ChartBuilder::on(root);
+        builder.caption(&self.title, ("sans-serif", 22)).margin(12).x_label_area_size(40).y_label_area_size(70);
+        if self.log_y {
+            let mut chart = builder.build_cartesian_2d(x_range, (lo * 0.9..hi * 1.1).log_scale())?;
+            chart
+                .configure_mesh()
+                .x_desc(&self.x_label)
+                .y_desc(&self.y_label)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|v| format!("{v:.0e}"))
+                .draw()?;
+            self.draw_lines(&mut chart)
+        } else {
+            let pad = ((hi - lo) * 0.05).max(1e-12);
+            let mut chart = builder.build_cartesian_2d(x_range, (lo.min(0.0) - pad)..(hi + pad))?;
+            chart
+                .configure_mesh()
+                .x_desc(&self.x_label)
+                .y_desc(&self.y_label)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .draw()?;
+            self.draw_lines(&mut chart)
+        }
+    }
+
+    /// Every series with its legend entry, on either kind of y axis.
+    fn draw_lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let style = |i: usize| COLORS[i % COLORS.len()].stroke_width(2);
+        for (i, s) in self.series.iter().enumerate() {
+            let points = s.values.iter().enumerate().map(|(e, &v)| ((e + 1) as f64, v));
+            chart
+                .draw_series(LineSeries::new(points, style(i)))?
+                .label(&s.name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style(i)));
+        }
+        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw()
+    }
+
+    /// Writes the SVG to `path`.
+    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let svg = self.to_svg()?;
+        std::fs::write(path, svg).map_err(|source| Error::Io { file: path.to_path_buf(), source })
+    }
+
+    /// Shows the chart inline in a Jupyter notebook on the Rust kernel (evcxr calls this when a
+    /// cell's value is a `Chart`).
+    pub fn evcxr_display(&self) {
+        match self.to_svg() {
+            Ok(svg) => println!("EVCXR_BEGIN_CONTENT image/svg+xml\n{svg}\nEVCXR_END_CONTENT"),
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Training over epochs: the losses against numpy's (`tests/fixtures/training/*.csv`, written by
+//! `scripts/numpy_reference.py regenerate` with the same full-batch update), mini-batches,
+//! divergence, and the charts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use backprop::ndarray::array;
+use backprop::{train, Activation, Chart, Error, Network, Training, Values};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    deps.parent().unwrap().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn read_losses(path: &Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("epoch,loss"), "{}", path.display());
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let (epoch, loss) = line.split_once(',').unwrap();
+            assert_eq!(epoch.parse::<usize>().unwrap(), i + 1);
+            loss.parse().unwrap()
+        })
+        .collect()
+}
+
+fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
+    assert_eq!(ours.len(), numpy.len());
+    for (epoch, (a, b)) in ours.iter().zip(numpy).enumerate() {
+        let rel = (a - b).abs() / b.abs();
+        assert!(rel <= 1e-9, "epoch {}: ours {a:e}, numpy {b:e}, relative difference {rel:e}", epoch + 1);
+    }
+}
+
+/// Runs the train example into a fresh folder and returns the folder.
+fn run_train(name: &str, args: &[&str]) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("backprop-train-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(example("train")).args(args).arg("--out").arg(&out).output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    out
+}
+
+#[test]
+fn the_train_example_matches_numpy_on_the_chapters_network() {
+    let out = run_train("chapter", &["--epochs", "2000", "--learning-rate", "0.5"]);
+    let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
+    assert_close_to_numpy(&read_losses(&out.join("loss.csv")), &numpy);
+    let svg = std::fs::read_to_string(out.join("loss.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Loss over 2000 epochs"));
+}
+
+#[test]
+fn the_train_example_matches_numpy_on_a_three_layer_batch() {
+    let values = root().join("tests/fixtures/walkthrough/three_layers.json");
+    let out = run_train("three", &[values.to_str().unwrap(), "--epochs", "500"]);
+    let numpy = read_losses(&root().join("tests/fixtures/training/three_layers.csv"));
+    assert_close_to_numpy(&read_losses(&out.join("loss.csv")), &numpy);
+}
+
+#[test]
+fn the_crate_and_the_example_record_the_same_losses() {
+    let v = Values::chapter();
+    let mut net = v.network().unwrap();
+    let history = train(&mut net, &v.x.data, &v.y.data, &Training::full_batch(2000, 0.5)).unwrap();
+    let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
+    assert_close_to_numpy(&history.losses, &numpy);
+}
+
+#[test]
+fn the_comparison_catches_a_different_learning_rate() {
+    // a run with another learning rate must not pass as numpy's
+    let v = Values::chapter();
+    let mut net = v.network().unwrap();
+    let history = train(&mut net, &v.x.data, &v.y.data, &Training::full_batch(2000, 0.51)).unwrap();
+    let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
+    let result = std::panic::catch_unwind(|| assert_close_to_numpy(&history.losses, &numpy));
+    assert!(result.is_err());
+}
+
+fn xor() -> (Network, backprop::ndarray::Array2<f64>, backprop::ndarray::Array2<f64>) {
+    let net = Network::sigmoid(
+        vec![array![[0.5, -0.4, 0.3], [0.2, 0.6, -0.7]], array![[0.3], [-0.6], [0.5]]],
+        vec![array![[0.1], [-0.1], [0.05]], array![[0.0]]],
+    )
+    .unwrap();
+    let x = array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    let y = array![[0.0], [1.0], [1.0], [0.0]];
+    (net, x, y)
+}
+
+#[test]
+fn mini_batches_are_deterministic_for_a_seed_and_lower_the_loss() {
+    let (net, x, y) = xor();
+    let run = |seed| {
+        let mut n = net.clone();
+        train(&mut n, &x, &y, &Training::mini_batch(3000, 2.0, 2, seed)).unwrap().losses
+    };
+    let a = run(7);
+    assert_eq!(a, run(7));
+    assert_ne!(a, run(8));
+    assert!(a[2999] < a[0] / 4.0, "first {} last {}", a[0], a[2999]);
+}
+
+#[test]
+fn a_full_size_mini_batch_records_the_full_batch_loss() {
+    let (net, x, y) = xor();
+    let mut full = net.clone();
+    let mut mini = net.clone();
+    let f = train(&mut full, &x, &y, &Training::full_batch(1, 1.0)).unwrap();
+    let m = train(&mut mini, &x, &y, &Training::mini_batch(1, 1.0, 4, 3)).unwrap();
+    assert!((f.losses[0] - m.losses[0]).abs() < 1e-15);
+}
+
+#[test]
+fn divergence_stops_with_the_epoch_and_keeps_the_losses() {
+    let net = Network::new(
+        vec![array![[1.5]], array![[2.0]]],
+        vec![array![[0.0]], array![[0.0]]],
+        vec![Activation::Identity; 2],
+    )
+    .unwrap();
+    let x = array![[3.0]];
+    let y = array![[1.0]];
+    let mut n = net.clone();
+    let err = train(&mut n, &x, &y, &Training::full_batch(1000, 10.0)).unwrap_err();
+    let Error::Diverged { epoch, losses, .. } = &err else { panic!("expected divergence, got {err}") };
+    assert_eq!(losses.len(), *epoch);
+    assert!(*epoch > 2 && *epoch < 1000);
+    assert!(losses[..epoch - 1].iter().all(|l| l.is_finite()));
+    assert!(err.to_string().starts_with(&format!("training diverged at epoch {epoch}: ")), "{err}");
+}
+
+#[test]
+fn training_refuses_a_bad_learning_rate_and_an_empty_batch_size() {
+    let (mut net, x, y) = xor();
+    let err = train(&mut net, &x, &y, &Training::full_batch(10, f64::NAN)).unwrap_err().to_string();
+    assert!(err.contains("learning_rate: expected a positive finite number, got NaN"), "{err}");
+    let err = train(&mut net, &x, &y, &Training::mini_batch(10, 0.1, 0, 1)).unwrap_err().to_string();
+    assert!(err.contains("batch_size: expected at least 1, got 0"), "{err}");
+}
+
+#[test]
+fn a_chart_has_its_title_labels_and_legend() {
+    let svg = Chart::new("Learning rates")
+        .series("eta = 0.1", &[0.5, 0.4])
+        .series("eta = 1", &[0.5, 0.1])
+        .log_y()
+        .to_svg()
+        .unwrap();
+    for text in ["Learning rates", "epoch", "loss J", "eta = 0.1", "eta = 1"] {
+        assert!(svg.contains(&format!(">\n{text}\n</text>")), "{text} is missing");
+    }
+}
+
+#[test]
+fn a_chart_refuses_what_it_cannot_draw() {
+    assert!(Chart::new("empty").to_svg().unwrap_err().to_string().contains("expected at least one series"));
+    let err = Chart::new("log").series("loss", &[1.0, 0.0]).log_y().to_svg().unwrap_err().to_string();
+    assert!(err.contains("point 2: expected a positive finite number (log axis), got 0"), "{err}");
+    let err = Chart::losses("nan", &[1.0, f64::NAN]).to_svg().unwrap_err().to_string();
+    assert!(err.contains("expected a finite number, got NaN"), "{err}");
+}
+
+#[test]
+fn the_train_example_refuses_bad_arguments() {
+    for (args, message) in [
+        (vec!["--out", "/tmp/x"], "--epochs is required"),
+        (vec!["--epochs", "ten", "--out", "/tmp/x"], "--epochs: expected a whole number, got \"ten\""),
+        (
+            vec!["--epochs", "10", "--learning-rate", "-1", "--out", "/tmp/x"],
+            "--learning-rate: expected a positive finite number, got -1",
+        ),
+        (vec!["--epochs", "10"], "--out is required"),
+    ] {
+        let out = Command::new(example("train")).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
