@@ -1,5 +1,5 @@
 # The two commands of the README, and the set-up both run first.
-.PHONY: setup notebooks test
+.PHONY: setup notebooks test readme-plot
 
 # .venv with environment.yml's pins, the rust kernel inside it, mold; fast when all is there
 setup:
@@ -15,3 +15,8 @@ test: setup
 	cargo test
 	scripts/check-notebooks
 	.venv/bin/python -m pytest -q tests/tools
+
+# the loss plot in the README, made by the train example (tests check it is current)
+readme-plot:
+	cargo run --release --example train -- --epochs 5000 --learning-rate 0.5 --out target/readme-plot
+	cp target/readme-plot/loss.svg docs/loss.svg

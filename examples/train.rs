@@ -6,7 +6,8 @@
 //!
 //! Starts from the values file's parameters (the chapter's when none is given), uses its
 //! learning rate unless `--learning-rate` says otherwise, and writes `DIR/loss.csv` (`epoch,loss`,
-//! one row per epoch, full precision) and `DIR/loss.svg`. A progress bar goes to stderr.
+//! one row per epoch, full precision) and `DIR/loss.svg` (on a log axis when every loss is
+//! positive). A progress bar goes to stderr.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -128,7 +129,10 @@ fn run(args: Args) -> Result<(), Error> {
     }
     std::fs::write(&csv_path, csv).map_err(|source| Error::Io { file: csv_path.clone(), source })?;
     let title = format!("Loss over {} epochs, learning rate {eta}", args.epochs);
-    Chart::losses(&title, &losses).save_svg(args.out.join("loss.svg"))?;
+    let chart = Chart::losses(&title, &losses);
+    // a log axis shows the whole run (the fast drop and the slow tail); it needs positive losses
+    let chart = if losses.iter().all(|l| *l > 0.0) { chart.log_y() } else { chart };
+    chart.save_svg(args.out.join("loss.svg"))?;
     println!("wrote {} and {}", csv_path.display(), args.out.join("loss.svg").display());
     println!("final loss {:?}", losses[losses.len() - 1]);
     Ok(())

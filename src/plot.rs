@@ -42,6 +42,8 @@ const COLORS: [RGBColor; 6] = [
     RGBColor(140, 86, 75),
 ];
 
+const MAX_POINTS: usize = 1000;
+
 impl Chart {
     /// An empty chart titled `title`, x axis "epoch", y axis "loss".
     pub fn new(title: &str) -> Chart {
@@ -162,13 +164,27 @@ impl Chart {
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let style = |i: usize| COLORS[i % COLORS.len()].stroke_width(2);
         for (i, s) in self.series.iter().enumerate() {
-            let points = s.values.iter().enumerate().map(|(e, &v)| ((e + 1) as f64, v));
+            // a chart is a few hundred pixels wide: about 1000 points per line look the same as
+            // every point, in a far smaller SVG (the last point is always drawn)
+            let stride = s.values.len().div_ceil(MAX_POINTS).max(1);
+            let last = s.values.len().saturating_sub(1);
+            let points = s
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(e, _)| e % stride == 0 || *e == last)
+                .map(|(e, &v)| ((e + 1) as f64, v));
             chart
                 .draw_series(LineSeries::new(points, style(i)))?
                 .label(&s.name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style(i)));
         }
-        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw()
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
     }
 
     /// Writes the SVG to `path`.

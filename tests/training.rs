@@ -186,3 +186,12 @@ fn the_train_example_refuses_bad_arguments() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn the_readme_loss_plot_is_what_the_train_example_draws_now() {
+    // `make readme-plot` wrote docs/loss.svg with these arguments
+    let out = run_train("readme", &["--epochs", "5000", "--learning-rate", "0.5"]);
+    let fresh = std::fs::read_to_string(out.join("loss.svg")).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/loss.svg")).unwrap();
+    assert!(fresh == committed, "docs/loss.svg is stale: run `make readme-plot`");
+}
