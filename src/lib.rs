@@ -22,6 +22,7 @@
 //! `ndarray` is re-exported, so `:dep backprop` is the only dependency a notebook needs.
 
 mod activation;
+pub mod derivation;
 mod error;
 mod loss;
 mod network;

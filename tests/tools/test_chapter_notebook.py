@@ -3,6 +3,7 @@ parameters cell every cell prints what the chapter's numpy code prints for those
 
 import json
 import re
+import subprocess
 
 import nbformat
 import pytest
@@ -39,10 +40,22 @@ def test_stored_outputs_are_the_chapters_cell_by_cell():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     chapter = json.loads((FIXTURES / "chapter-cell-outputs.json").read_text())
     cells = after_parameters(nb)
-    assert len(cells) == len(chapter) + 1
+    assert len(cells) == len(chapter) + 2
     for cell, expected in zip(cells, chapter):
         assert stdout_of(cell).rstrip("\n") == expected
-    assert stdout_of(cells[-1]) == (FIXTURES / "chapter-complete-output.txt").read_text()
+    assert stdout_of(cells[len(chapter)]) == (FIXTURES / "chapter-complete-output.txt").read_text()
+
+
+def derivation_of(cell):
+    return "".join(o["data"]["text/markdown"] for o in cell.outputs if "text/markdown" in o.get("data", {}))
+
+
+def test_the_last_cell_shows_the_derivation_for_the_parameters():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    shown = derivation_of(code_cells(nb)[-1])
+    expected = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == expected.strip()
 
 
 def rust_matrix(rows):
@@ -97,4 +110,10 @@ def test_changed_parameters_print_what_numpy_prints(values, tmp_path):
     executed = after_parameters(nb)
     for cell, want in zip(executed, expected):
         assert stdout_of(cell) == want, cell.source
-    assert stdout_of(executed[-1]) == numpy_reference.walkthrough(values)
+    assert stdout_of(executed[len(expected)]) == numpy_reference.walkthrough(values)
+    # the derivation follows the values too
+    values_file = tmp_path / "values.json"
+    values_file.write_text(json.dumps(values))
+    expected = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown", str(values_file)],
+                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert derivation_of(executed[-1]).strip() == expected.strip()

@@ -1,0 +1,74 @@
+//! The worked derivation against the chapter's own worked equations
+//! (`tests/fixtures/chapter-2.12-numerical-example.txt`), number for number.
+
+use backprop::derivation::Derivation;
+use backprop::Values;
+
+/// The numbers of every `bmatrix` in a piece of LaTeX, one list per matrix, in order.
+fn matrices(latex: &str) -> Vec<Vec<f64>> {
+    latex
+        .split(r"\begin{bmatrix}")
+        .skip(1)
+        .map(|rest| {
+            let body = rest.split(r"\end{bmatrix}").next().unwrap();
+            body.split(['&', '\\'])
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_chapters_worked_equations_appear_with_the_same_numbers() {
+    let chapter = include_str!("fixtures/chapter-2.12-numerical-example.txt");
+    let ours = Derivation::new(&Values::chapter()).unwrap().to_string();
+    let blocks: Vec<Vec<Vec<f64>>> = ours.split("$$").skip(1).step_by(2).map(matrices).collect();
+    // the chapter's equations written to 4 decimals (its z2 uses 3, and its dJ/db2 has a typo)
+    let keys = [
+        r"\therefore z_1 = \begin{bmatrix} 3.8",
+        r"a_1 = \begin{bmatrix}",
+        r"\frac{\partial J(W, b)}{\partial a_2} = \begin{bmatrix}",
+        r"\delta_2 = \begin{bmatrix} 0.7896",
+        r"\delta_2 = \begin{bmatrix} 0.0776",
+        r"f'_1(z_1) = f'_1(",
+        r"\delta_1 = \begin{bmatrix} 0.0776",
+        r"\delta_1 = \begin{bmatrix} 0.002",
+        r"\partial W_1} = \begin{bmatrix}",
+        r"\partial W_2} = \begin{bmatrix}",
+        r"\partial b_1} = \sum \delta_1",
+    ];
+    for key in keys {
+        let line = chapter.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key} is not in the chapter"));
+        let wanted = matrices(line);
+        assert!(!wanted.is_empty());
+        let found = blocks.iter().any(|block| block.windows(wanted.len()).any(|w| w == wanted.as_slice()));
+        assert!(found, "the chapter's {line:?} is not in the derivation:\n{ours}");
+    }
+}
+
+#[test]
+fn a_deeper_batch_gets_every_layer_and_the_batch_noted() {
+    let values =
+        Values::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/walkthrough/activations.json")).unwrap();
+    let md = Derivation::new(&values).unwrap().to_string();
+    for heading in [
+        "For the hidden layer ($l=3$), with $f_{3}$ = leaky_relu",
+        "### Hidden layer error ($\\delta_{1}$)",
+        "For the output layer ($l=4$)",
+    ] {
+        assert!(md.contains(heading), "{heading} is missing");
+    }
+    assert!(md.contains("(added to every row)") && md.contains("summed over the 2 samples"));
+    assert!(md.contains(r"\frac{0.1}{2}"), "the update should show eta/m");
+    assert_eq!(md.matches("$$").count() % 2, 0);
+}
+
+#[test]
+fn the_walkthrough_prints_the_derivation_with_markdown() {
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let exe = deps.parent().unwrap().join("examples").join(format!("walkthrough{}", std::env::consts::EXE_SUFFIX));
+    let out = std::process::Command::new(exe).arg("--markdown").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), Derivation::new(&Values::chapter()).unwrap().to_string());
+}

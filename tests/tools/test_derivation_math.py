@@ -1,0 +1,36 @@
+"""Every math block of the worked derivation renders in KaTeX, on the chapter's values and on a
+deeper batch, and the check really fails on LaTeX that does not render."""
+
+import subprocess
+
+import pytest
+
+from helpers import FIXTURES, ROOT
+
+CHECK = ROOT / "tools" / "katex" / "check.mjs"
+
+
+def derivation(*values):
+    done = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown", *map(str, values)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def katex(markdown):
+    return subprocess.run(["node", CHECK, "-"], input=markdown, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("values", [[], [FIXTURES / "walkthrough" / "activations.json"], [FIXTURES / "walkthrough" / "saturated.json"]],
+                         ids=["chapter", "four layers, two samples", "saturated"])
+def test_every_math_block_renders(values):
+    done = katex(derivation(*values))
+    assert done.returncode == 0, done.stderr
+    rendered = int(done.stdout.split("math blocks: ")[1].split(" rendered")[0])
+    assert rendered >= 40
+
+
+def test_the_check_fails_on_math_that_does_not_render():
+    broken = derivation().replace(r"\end{bmatrix}", "", 1)
+    done = katex(broken)
+    assert done.returncode == 1
+    assert "KaTeX parse error" in done.stderr and "-:" in done.stderr
