@@ -27,6 +27,7 @@ mod error;
 mod loss;
 mod network;
 pub mod npformat;
+mod persist;
 mod plot;
 mod train;
 mod values;

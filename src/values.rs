@@ -208,7 +208,7 @@ impl Values {
             .map(|(i, v)| matrix(v, &format!("b[{i}]")))
             .collect::<Result<Vec<_>>>()?;
         let learning_rate = match required(&root, "learning_rate")? {
-            Value::Number(n) => n.as_f64().expect("serde_json numbers convert to f64"),
+            Value::Number(n) => finite_number(n, "learning_rate")?,
             other => return Err(field_err("learning_rate", format!("expected a number, got {}", kind(other)))),
         };
         let activations = match root.get("activations") {
@@ -262,7 +262,15 @@ fn layer(l: usize, depth: usize) -> usize {
     l - 1
 }
 
-fn field_err(path: &str, problem: String) -> Error {
+/// A JSON number as f64, refusing what f64 cannot hold (1e400 would become infinity).
+fn finite_number(n: &serde_json::Number, path: &str) -> Result<f64> {
+    match n.as_f64() {
+        Some(v) if v.is_finite() => Ok(v),
+        _ => Err(field_err(path, format!("expected a number within f64's range (about ±1.8e308), got {n}"))),
+    }
+}
+
+pub(crate) fn field_err(path: &str, problem: String) -> Error {
     Error::Field { path: path.to_string(), problem }
 }
 
@@ -273,7 +281,7 @@ fn problem_of(e: Error) -> String {
     }
 }
 
-fn kind(v: &Value) -> String {
+pub(crate) fn kind(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),
@@ -285,11 +293,11 @@ fn kind(v: &Value) -> String {
     }
 }
 
-fn required<'a>(root: &'a Map<String, Value>, name: &str) -> Result<&'a Value> {
+pub(crate) fn required<'a>(root: &'a Map<String, Value>, name: &str) -> Result<&'a Value> {
     root.get(name).ok_or_else(|| field_err(name, "missing; a values file needs x, y, W, b and learning_rate".into()))
 }
 
-fn list<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
+pub(crate) fn list<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
     match v {
         Value::Array(items) if !items.is_empty() => Ok(items),
         other => Err(field_err(path, format!("expected a non-empty list, got {}", kind(other)))),
@@ -297,7 +305,7 @@ fn list<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
 }
 
 /// A 2-D matrix: a non-empty list of equally long, non-empty rows of numbers.
-fn matrix(v: &Value, path: &str) -> Result<Given> {
+pub(crate) fn matrix(v: &Value, path: &str) -> Result<Given> {
     let rows = list(v, path)?;
     let mut data = Vec::new();
     let mut all_int = true;
@@ -343,7 +351,7 @@ fn matrix(v: &Value, path: &str) -> Result<Given> {
                     format!("the integer {n} does not fit in 64 bits; write it as a float, like {n}.0"),
                 ));
             }
-            data.push(n.as_f64().expect("serde_json numbers convert to f64"));
+            data.push(finite_number(n, &format!("{row_path}[{j}]"))?);
         }
     }
     let shape = (rows.len(), width.expect("rows is not empty"));
