@@ -68,3 +68,14 @@ def test_write_stores_what_execution_printed(tmp_path):
     cell = nbformat.read(path, as_version=4).cells[0]
     assert [o["text"] for o in cell.outputs] == ["42\n"]
     assert check_notebooks(path)[0] == 0
+
+
+def test_fails_on_a_cell_that_prints_differently_when_run_again(tmp_path):
+    # the second cell mutates what the first made: run twice, it prints 2 where it printed 1
+    path = notebook(tmp_path, "let mut seen: Vec<i32> = Vec::new();", 'seen.push(1);\nprintln!("{}", seen.len());',
+                    outputs=[[], stdout("1\n")])
+    code, out = check_notebooks(path)
+    assert code == 1, out
+    assert "cell 2 ('seen.push(1);') prints differently when run twice in a row" in out
+    assert "-1" in out and "+2" in out
+    assert check_notebooks("--no-reruns", path)[0] == 0
