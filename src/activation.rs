@@ -112,6 +112,10 @@ pub enum Activation {
     LeakyRelu,
     /// f(z) = z, f'(z) = 1.
     Identity,
+    /// softmax over each row (each sample): `a_j = e^{z_j} / Σ_k e^{z_k}`. Only for the output
+    /// layer with [`Loss::CrossEntropy`](crate::Loss), where δ_L = a_L − y; not elementwise,
+    /// so [`Activation::backward`] gives only its Jacobian's diagonal a (1 − a).
+    Softmax,
 }
 
 impl Activation {
@@ -127,6 +131,7 @@ impl Activation {
             Activation::Relu => "relu",
             Activation::LeakyRelu => "leaky_relu",
             Activation::Identity => "identity",
+            Activation::Softmax => "softmax",
         }
     }
 
@@ -138,6 +143,8 @@ impl Activation {
             Activation::Relu => relu(z),
             Activation::LeakyRelu => leaky_relu(z),
             Activation::Identity => z,
+            // the softmax of a row of one
+            Activation::Softmax => 1.0,
         }
     }
 
@@ -149,16 +156,31 @@ impl Activation {
             Activation::Relu => d_relu(z),
             Activation::LeakyRelu => d_leaky_relu(z),
             Activation::Identity => 1.0,
+            Activation::Softmax => 0.0,
         }
     }
 
-    /// f(z) elementwise: `a_l = f_l(z_l)`.
+    /// f(z) elementwise (softmax: over each row): `a_l = f_l(z_l)`.
     pub fn forward(self, z: &Array2<f64>) -> Array2<f64> {
+        if self == Activation::Softmax {
+            let mut a = z.clone();
+            for mut row in a.rows_mut() {
+                // shifting by the row's largest value changes nothing but keeps e^z finite
+                let top = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                row.mapv_inplace(|v| (v - top).exp());
+                let total = row.sum();
+                row.mapv_inplace(|v| v / total);
+            }
+            return a;
+        }
         z.mapv(|v| self.apply(v))
     }
 
-    /// f'(z) elementwise.
+    /// f'(z) elementwise (softmax: the diagonal a (1 − a) of its Jacobian).
     pub fn backward(self, z: &Array2<f64>) -> Array2<f64> {
+        if self == Activation::Softmax {
+            return self.forward(z).mapv(|a| a * (1.0 - a));
+        }
         z.mapv(|v| self.derivative(v))
     }
 

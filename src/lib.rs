@@ -24,6 +24,8 @@
 mod activation;
 pub mod derivation;
 mod error;
+pub mod gradcheck;
+mod init;
 mod loss;
 mod network;
 pub mod npformat;
@@ -35,13 +37,20 @@ pub mod walkthrough;
 
 pub use ndarray;
 
+/// Small data sets made in code, for training deeper networks.
+pub mod datasets {
+    pub use crate::init::{two_moons, xor};
+}
+
 pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
 pub use error::{Error, Result};
-pub use loss::{d_mse, mse};
+pub use gradcheck::{gradient_check, GradCheck};
+pub use init::Init;
+pub use loss::{d_mse, mse, Loss};
 pub use network::{
     bias_gradient, hidden_error, layer_forward, output_error, sgd, weight_gradient, Gradients, Network, Trace,
 };
 pub use npformat::{show, Dtype};
-pub use plot::{Chart, Series};
+pub use plot::{decision_boundary, Chart, Series, Svg};
 pub use train::{train, History, Rng, Training};
 pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};

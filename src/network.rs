@@ -7,7 +7,7 @@ use ndarray::{Array2, Axis};
 
 use crate::activation::Activation;
 use crate::error::{ensure_finite, shape_str, Error, Result};
-use crate::loss::d_mse;
+use crate::loss::{d_mse, Loss};
 
 /// One dense layer: `z_l = a_{l-1} W_l + b_l^T`, `a_l = f_l(z_l)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +34,7 @@ pub struct Layer {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     layers: Vec<Layer>, // L layers, layers[l - 1] is layer l
+    loss: Loss,
 }
 
 /// What the forward pass keeps for backprop: every z and a, input included.
@@ -161,8 +162,20 @@ fn expect_rows(name: &str, a: &Array2<f64>, rows: usize, why: &str) -> Result<()
 
 impl Network {
     /// Builds a network from its weights `W_l` `(n_{l-1}, n_l)`, biases `b_l` `(n_l, 1)` and
-    /// one activation per layer, checking that they chain and hold finite numbers.
+    /// one activation per layer, checking that they chain and hold finite numbers. Its cost is
+    /// the chapter's MSE; see [`Network::with_loss`] for the others.
     pub fn new(weights: Vec<Array2<f64>>, biases: Vec<Array2<f64>>, activations: Vec<Activation>) -> Result<Network> {
+        Network::with_loss(weights, biases, activations, Loss::Mse)
+    }
+
+    /// As [`Network::new`], trained against `loss`: [`Loss::CrossEntropy`] needs a softmax
+    /// output layer, [`Loss::BinaryCrossEntropy`] a sigmoid one, and softmax fits nowhere else.
+    pub fn with_loss(
+        weights: Vec<Array2<f64>>,
+        biases: Vec<Array2<f64>>,
+        activations: Vec<Activation>,
+        loss: Loss,
+    ) -> Result<Network> {
         let depth = weights.len();
         if depth == 0 {
             return Err(Error::Value {
@@ -215,7 +228,34 @@ impl Network {
             ensure_finite(&format!("b{l}"), &b)?;
             layers.push(Layer { w, b, activation });
         }
-        Ok(Network { layers })
+        let output = layers[depth - 1].activation;
+        let needed = match loss {
+            Loss::Mse => None,
+            Loss::CrossEntropy => Some(Activation::Softmax),
+            Loss::BinaryCrossEntropy => Some(Activation::Sigmoid),
+        };
+        if let Some(needed) = needed.filter(|n| *n != output) {
+            return Err(Error::Value {
+                name: format!("activations[{}]", depth - 1),
+                problem: format!("the {loss} loss needs a {needed} output layer, got {output}"),
+            });
+        }
+        if let Some(l) = (1..=depth)
+            .find(|&l| layers[l - 1].activation == Activation::Softmax && (l != depth || loss != Loss::CrossEntropy))
+        {
+            return Err(Error::Value {
+                name: format!("activations[{}]", l - 1),
+                problem: format!(
+                    "softmax fits only the output layer with the cross_entropy loss, got it on layer {l} of {depth} with {loss}"
+                ),
+            });
+        }
+        Ok(Network { layers, loss })
+    }
+
+    /// The cost this network is trained against.
+    pub fn loss(&self) -> Loss {
+        self.loss
     }
 
     /// The chapter's network: every layer a sigmoid.
@@ -287,7 +327,7 @@ impl Network {
         Ok(a)
     }
 
-    /// Backprop with the MSE cost: every delta, dJ/dW_l and dJ/db_l, from a trace of this
+    /// Backprop with the network's cost: every delta, dJ/dW_l and dJ/db_l, from a trace of this
     /// network and the targets `y` `(m, n_L)`.
     pub fn backward(&self, trace: &Trace, y: &Array2<f64>) -> Result<Gradients> {
         let depth = self.depth();
@@ -314,7 +354,16 @@ impl Network {
         // delta_l from delta_{l+1} (see `output_error` and `hidden_error` for the equations).
         let mut df_dz = vec![Array2::zeros((0, 0)); depth];
         let mut delta = vec![Array2::zeros((0, 0)); depth];
-        let (dj_da, df, d) = output_error(trace.output(), y, &trace.z[depth], self.layers[depth - 1].activation)?;
+        let (dj_da, df, d) = match self.loss {
+            Loss::Mse => output_error(trace.output(), y, &trace.z[depth], self.layers[depth - 1].activation)?,
+            // softmax with cross-entropy, and sigmoid with binary cross-entropy: the derivative
+            // of J with respect to z_L simplifies to a_L - y, which dj_da then holds, with
+            // f_L' taken as 1 so that delta_L = dj_da ⊙ f_L' still reads true
+            Loss::CrossEntropy | Loss::BinaryCrossEntropy => {
+                let delta = trace.output() - y;
+                (delta.clone(), Array2::ones(delta.dim()), delta)
+            }
+        };
         (df_dz[depth - 1], delta[depth - 1]) = (df, d);
         for l in (1..depth).rev() {
             let (df, d) = hidden_error(&delta[l], &self.layers[l].w, &trace.z[l], self.layers[l - 1].activation)?;
@@ -411,7 +460,8 @@ impl Gradients {
         self.dj_da.nrows()
     }
 
-    /// dJ/da_L = a_L − y `(m, n_L)`.
+    /// dJ/da_L = a_L − y `(m, n_L)` for MSE; for the cross-entropies with their matching output
+    /// layer, dJ/dz_L = a_L − y (and `df_dz(L)` is all ones).
     pub fn dj_da(&self) -> &Array2<f64> {
         &self.dj_da
     }

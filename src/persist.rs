@@ -1,7 +1,8 @@
 //! Saving a network's parameters to JSON and loading them back, every f64 bit for bit.
 //!
 //! The file holds `W`, `b` and `activations` in the values file's layout:
-//! `{"W": [[[0.1, 0.2], ...], ...], "b": [[[0.5], [0.5]], ...], "activations": ["sigmoid", ...]}`.
+//! `{"W": [[[0.1, 0.2], ...], ...], "b": [[[0.5], [0.5]], ...], "activations": ["sigmoid", ...],
+//! "loss": "mse"}`.
 //! Numbers are written in their shortest form that reads back to the same f64. A save writes a
 //! temporary file beside the target and renames it into place, so an interrupted save leaves
 //! the previous file whole.
@@ -15,10 +16,11 @@ use serde_json::{json, Value};
 
 use crate::activation::Activation;
 use crate::error::{Error, Result};
+use crate::loss::Loss;
 use crate::network::Network;
 use crate::values::{field_err, kind, list, matrix, required};
 
-const FIELDS: [&str; 3] = ["W", "b", "activations"];
+const FIELDS: [&str; 4] = ["W", "b", "activations", "loss"];
 
 fn to_json(a: &Array2<f64>) -> Value {
     Value::Array(a.rows().into_iter().map(|row| Value::Array(row.iter().map(|v| json!(v)).collect())).collect())
@@ -32,6 +34,7 @@ impl Network {
             "W": (1..=depth).map(|l| to_json(self.w(l))).collect::<Vec<_>>(),
             "b": (1..=depth).map(|l| to_json(self.b(l))).collect::<Vec<_>>(),
             "activations": (1..=depth).map(|l| self.activation(l).name()).collect::<Vec<_>>(),
+            "loss": self.loss().name(),
         });
         serde_json::to_string_pretty(&doc).expect("JSON of numbers and strings serializes") + "\n"
     }
@@ -72,7 +75,14 @@ impl Network {
                 other => Err(field_err(&format!("activations[{i}]"), format!("expected a name, got {}", kind(other)))),
             })
             .collect::<Result<Vec<_>>>()?;
-        Network::new(weights, biases, activations)
+        let loss = match root.get("loss") {
+            None => Loss::Mse,
+            Some(Value::String(s)) => Loss::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| {
+                field_err("loss", format!("expected one of {}, got {s:?}", Loss::ALL.map(|l| l.name()).join(", ")))
+            })?,
+            Some(other) => return Err(field_err("loss", format!("expected a name, got {}", kind(other)))),
+        };
+        Network::with_loss(weights, biases, activations, loss)
     }
 
     /// Saves the parameters to `path`, atomically: a temporary file in the same folder is

@@ -4,7 +4,6 @@
 use ndarray::{Array2, Axis};
 
 use crate::error::{Error, Result};
-use crate::loss::mse;
 use crate::network::{check_learning_rate, Network};
 
 /// How to train.
@@ -40,7 +39,8 @@ impl Training {
 /// The loss of every epoch, `losses[e - 1]` for epoch e.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
-    /// J = 1/(2m) Σ (a_L − y)², from each epoch's forward passes, before that epoch's updates.
+    /// The network's loss (the chapter's J = 1/(2m) Σ (a_L − y)² for MSE) over all m samples,
+    /// from each epoch's forward passes, before that epoch's updates.
     pub losses: Vec<f64>,
 }
 
@@ -144,18 +144,18 @@ pub fn train(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, training: &Tra
     for epoch in 1..=training.epochs {
         if training.batch_size.is_none() {
             let trace = net.forward(x)?;
-            history.losses.push(mse(trace.output(), y));
+            history.losses.push(net.loss().value(trace.output(), y));
             let grads = net.backward(&trace, y)?;
             net.step(&grads, training.learning_rate)?;
         } else {
             rng.shuffle(&mut order);
-            let mut squared_error = 0.0;
+            let mut squared_error = 0.0; // summed over the epoch's samples
             for chunk in order.chunks(batch) {
                 let xb = x.select(Axis(0), chunk);
                 let yb = y.select(Axis(0), chunk);
                 let trace = net.forward(&xb)?;
-                // mse averages over the batch: undo that to sum over the epoch
-                squared_error += mse(trace.output(), &yb) * chunk.len() as f64;
+                // the loss averages over the batch: undo that to sum over the epoch
+                squared_error += net.loss().value(trace.output(), &yb) * chunk.len() as f64;
                 let grads = net.backward(&trace, &yb)?;
                 net.step(&grads, training.learning_rate)?;
             }

@@ -1,0 +1,230 @@
+//! Proving the gradients right: backprop against central finite differences, for every weight
+//! and bias, and against the chain rule written out weight by weight in loops.
+
+use ndarray::Array2;
+
+use crate::activation::Activation;
+use crate::error::{Error, Result};
+use crate::loss::Loss;
+use crate::network::Network;
+
+/// Gradients this small are compared in absolute terms: below it, the finite differences'
+/// rounding noise would dominate a relative error.
+pub const FLOOR: f64 = 1e-6;
+
+/// |a − b| / max(|a|, |b|, FLOOR).
+pub fn relative_error(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(FLOOR)
+}
+
+/// What a gradient check found for one parameter matrix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamCheck {
+    /// `W1`, `b2`, ...
+    pub name: String,
+    /// The largest relative error over its entries.
+    pub max_relative_error: f64,
+    /// Where it is: (row, column).
+    pub at: (usize, usize),
+}
+
+/// The result of [`gradient_check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradCheck {
+    /// One entry per W_l and b_l, in the order W1, b1, W2, b2, ...
+    pub params: Vec<ParamCheck>,
+    /// How many pre-activations of ReLU-like layers sit within 1e-3 of their kink at 0, where
+    /// finite differences cross the corner and cannot agree with a derivative.
+    pub near_kinks: usize,
+}
+
+impl GradCheck {
+    /// The largest relative error over every weight and bias.
+    pub fn max_relative_error(&self) -> f64 {
+        self.params.iter().map(|p| p.max_relative_error).fold(0.0, f64::max)
+    }
+}
+
+/// Compares backprop's dJ/dW and dJ/db (divided by m: backprop sums over the samples, J
+/// averages) with central finite differences of the network's loss J, refined by Richardson
+/// extrapolation: D = (4 D(h/2) − D(h)) / 3 with h = 1e-3, accurate to O(h⁴).
+///
+/// ```
+/// let v = backprop::Values::chapter();
+/// let check = backprop::gradient_check(&v.network().unwrap(), &v.x.data, &v.y.data).unwrap();
+/// assert!(check.max_relative_error() < 1e-6);
+/// ```
+pub fn gradient_check(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Result<GradCheck> {
+    let grads = net.backward(&net.forward(x)?, y)?;
+    let dw: Vec<Array2<f64>> = (1..=net.depth()).map(|l| grads.dw(l).clone()).collect();
+    let db: Vec<Array2<f64>> = (1..=net.depth()).map(|l| grads.db(l).clone()).collect();
+    check_gradients(net, x, y, &dw, &db)
+}
+
+/// Compares the given gradients (dJ/dW_l and dJ/db_l for l = 1..L, summed over the samples as
+/// [`Network::backward`] gives them) with finite differences, as [`gradient_check`] does for
+/// backprop's own.
+pub fn check_gradients(
+    net: &Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+    dw: &[Array2<f64>],
+    db: &[Array2<f64>],
+) -> Result<GradCheck> {
+    let trace = net.forward(x)?;
+    let m = x.nrows() as f64;
+    let depth = net.depth();
+    if dw.len() != depth || db.len() != depth {
+        return Err(Error::Value {
+            name: "gradients".into(),
+            problem: format!("expected {depth} of dJ/dW and of dJ/db, got {} and {}", dw.len(), db.len()),
+        });
+    }
+    let near_kinks = (1..=depth)
+        .filter(|&l| matches!(net.activation(l), Activation::Relu | Activation::LeakyRelu))
+        .map(|l| trace.z(l).iter().filter(|z| z.abs() < 1e-3).count())
+        .sum();
+
+    let mut weights: Vec<Array2<f64>> = (1..=depth).map(|l| net.w(l).clone()).collect();
+    let mut biases: Vec<Array2<f64>> = (1..=depth).map(|l| net.b(l).clone()).collect();
+    let activations: Vec<Activation> = (1..=depth).map(|l| net.activation(l)).collect();
+    let loss = |w: &[Array2<f64>], b: &[Array2<f64>]| -> Result<f64> {
+        let n = Network::with_loss(w.to_vec(), b.to_vec(), activations.clone(), net.loss())?;
+        Ok(net.loss().value(&n.predict(x)?, y))
+    };
+    let mut params = Vec::new();
+    for l in 0..depth {
+        for is_bias in [false, true] {
+            let analytic = if is_bias { &db[l] } else { &dw[l] };
+            let expected = if is_bias { net.b(l + 1).dim() } else { net.w(l + 1).dim() };
+            if analytic.dim() != expected {
+                return Err(Error::Shape {
+                    name: format!("gradient of {}{}", if is_bias { "b" } else { "W" }, l + 1),
+                    expected: format!("{expected:?}, the parameter's shape"),
+                    actual: format!("{:?}", analytic.dim()),
+                });
+            }
+            let mut worst = ParamCheck {
+                name: format!("{}{}", if is_bias { "b" } else { "W" }, l + 1),
+                max_relative_error: 0.0,
+                at: (0, 0),
+            };
+            for ((i, j), &g) in analytic.indexed_iter() {
+                // nudge this one entry, evaluate J, and put it back
+                let original = if is_bias { biases[l][[i, j]] } else { weights[l][[i, j]] };
+                let mut diff = |h: f64| -> Result<f64> {
+                    let at = |v: f64, w: &mut [Array2<f64>], b: &mut [Array2<f64>]| {
+                        if is_bias {
+                            b[l][[i, j]] = v
+                        } else {
+                            w[l][[i, j]] = v
+                        }
+                    };
+                    at(original + h, &mut weights, &mut biases);
+                    let up = loss(&weights, &biases);
+                    at(original - h, &mut weights, &mut biases);
+                    let down = loss(&weights, &biases);
+                    at(original, &mut weights, &mut biases);
+                    Ok((up? - down?) / (2.0 * h))
+                };
+                let h = 1e-3;
+                let numeric = (4.0 * diff(h / 2.0)? - diff(h)?) / 3.0;
+                let err = relative_error(g / m, numeric);
+                if !err.is_finite() {
+                    return Err(Error::Value {
+                        name: format!("{}[{i}][{j}]", worst.name),
+                        problem: format!("the loss is not finite near it (numeric gradient {numeric})"),
+                    });
+                }
+                if err > worst.max_relative_error {
+                    worst.max_relative_error = err;
+                    worst.at = (i, j);
+                }
+            }
+            params.push(worst);
+        }
+    }
+    Ok(GradCheck { params, near_kinks })
+}
+
+/// Backprop without matrices: the chain rule written out neuron by neuron and weight by
+/// weight, one sample at a time, as the chapter's "non-vectorized solution" does it.
+/// Returns (dJ/dW_l, dJ/db_l) for l = 1..L, summed over the samples like
+/// [`Network::backward`]'s.
+///
+/// ```
+/// let v = backprop::Values::chapter();
+/// let net = v.network().unwrap();
+/// let (dw, _db) = backprop::gradcheck::gradients_by_loops(&net, &v.x.data, &v.y.data).unwrap();
+/// let grads = net.backward(&net.forward(&v.x.data).unwrap(), &v.y.data).unwrap();
+/// assert!((dw[0][[2, 1]] - grads.dw(1)[[2, 1]]).abs() < 1e-15);
+/// ```
+pub fn gradients_by_loops(
+    net: &Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+) -> Result<(Vec<Array2<f64>>, Vec<Array2<f64>>)> {
+    // the same checks as the vectorized pass, so both refuse the same inputs
+    net.backward(&net.forward(x)?, y)?;
+    let depth = net.depth();
+    let sizes = net.sizes();
+    let mut dw: Vec<Array2<f64>> = (1..=depth).map(|l| Array2::zeros(net.w(l).dim())).collect();
+    let mut db: Vec<Array2<f64>> = (1..=depth).map(|l| Array2::zeros(net.b(l).dim())).collect();
+    for s in 0..x.nrows() {
+        // forward: z_j = b_j + Σ_i a_i w_ij, a_j = f(z_j), layer by layer
+        let mut z: Vec<Vec<f64>> = vec![x.row(s).to_vec()];
+        let mut a: Vec<Vec<f64>> = vec![x.row(s).to_vec()];
+        for l in 1..=depth {
+            let (w, b) = (net.w(l), net.b(l));
+            let mut zl = vec![0.0; sizes[l]];
+            for (j, zj) in zl.iter_mut().enumerate() {
+                *zj = b[[j, 0]];
+                for i in 0..sizes[l - 1] {
+                    *zj += a[l - 1][i] * w[[i, j]];
+                }
+            }
+            let al = if net.activation(l) == Activation::Softmax {
+                let top = zl.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                let total: f64 = zl.iter().map(|v| (v - top).exp()).sum();
+                zl.iter().map(|v| (v - top).exp() / total).collect()
+            } else {
+                zl.iter().map(|&v| net.activation(l).apply(v)).collect()
+            };
+            z.push(zl);
+            a.push(al);
+        }
+        // backward: the output neuron's error, then each hidden neuron's from the ones it feeds
+        let mut delta: Vec<f64> = (0..sizes[depth])
+            .map(|j| {
+                let error = a[depth][j] - y[[s, j]];
+                match net.loss() {
+                    Loss::Mse => error * net.activation(depth).derivative(z[depth][j]),
+                    // cross-entropy with softmax, binary cross-entropy with sigmoid: dJ/dz = a - y
+                    _ => error,
+                }
+            })
+            .collect();
+        for l in (1..=depth).rev() {
+            // dJ/dw_ij = a_i δ_j and dJ/db_j = δ_j, for this sample
+            for j in 0..sizes[l] {
+                db[l - 1][[j, 0]] += delta[j];
+                for i in 0..sizes[l - 1] {
+                    dw[l - 1][[i, j]] += a[l - 1][i] * delta[j];
+                }
+            }
+            if l > 1 {
+                let w = net.w(l);
+                delta = (0..sizes[l - 1])
+                    .map(|i| {
+                        let mut back = 0.0;
+                        for j in 0..sizes[l] {
+                            back += w[[i, j]] * delta[j];
+                        }
+                        back * net.activation(l - 1).derivative(z[l - 1][i])
+                    })
+                    .collect();
+            }
+        }
+    }
+    Ok((dw, db))
+}

@@ -1,0 +1,117 @@
+//! The gradients proven right: backprop against finite differences (`gradient_check`) and
+//! against the chain rule in loops (`gradients_by_loops`), on random architectures,
+//! activations, losses, batch sizes and values.
+
+use backprop::gradcheck::{check_gradients, gradients_by_loops};
+use backprop::ndarray::Array2;
+use backprop::{gradient_check, Activation, Init, Loss, Network, Rng};
+use proptest::prelude::*;
+
+/// A random network and batch: widths 1 to 5, 1 to 4 layers, any elementwise activations, one
+/// of the three losses with an output that fits it.
+fn case(seed: u64, depth: usize, m: usize, loss_pick: usize) -> (Network, Array2<f64>, Array2<f64>) {
+    let mut rng = Rng::new(seed);
+    let loss = Loss::ALL[loss_pick % 3];
+    let mut sizes: Vec<usize> = (0..=depth).map(|_| 1 + rng.below(5)).collect();
+    if loss == Loss::CrossEntropy && sizes[depth] == 1 {
+        sizes[depth] = 2;
+    }
+    let hidden = [Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Identity];
+    let mut activations: Vec<Activation> = (0..depth).map(|_| hidden[rng.below(hidden.len())]).collect();
+    activations[depth - 1] = match loss {
+        Loss::CrossEntropy => Activation::Softmax,
+        Loss::BinaryCrossEntropy => Activation::Sigmoid,
+        _ => activations[depth - 1],
+    };
+    let init = if rng.below(2) == 0 { Init::Xavier } else { Init::He };
+    let net = Network::init(&sizes, &activations, loss, init, seed).unwrap();
+    // biases away from zero too, so every weight matters
+    let biases = (1..=depth).map(|l| net.b(l).mapv(|_| rng.normal() * 0.5)).collect();
+    let net = Network::with_loss((1..=depth).map(|l| net.w(l).clone()).collect(), biases, activations, loss).unwrap();
+    let x = Array2::from_shape_fn((m, sizes[0]), |_| rng.normal());
+    let y = match loss {
+        Loss::CrossEntropy => Array2::from_shape_fn((m, sizes[depth]), |(_, j)| (j == 0) as u8 as f64),
+        _ => Array2::from_shape_fn((m, sizes[depth]), |_| rng.next_f64()),
+    };
+    (net, x, y)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn backprop_agrees_with_finite_differences(seed in any::<u64>(), depth in 1usize..5, m in 1usize..6, loss in 0usize..3) {
+        let (net, x, y) = case(seed, depth, m, loss);
+        let check = gradient_check(&net, &x, &y).unwrap();
+        // a ReLU input right at its corner has no derivative to agree with
+        prop_assume!(check.near_kinks == 0);
+        prop_assert!(check.max_relative_error() < 1e-6, "{:?}", check.params);
+    }
+
+    #[test]
+    fn the_loops_agree_with_the_vectorized_gradients(seed in any::<u64>(), depth in 1usize..5, m in 1usize..6, loss in 0usize..3) {
+        let (net, x, y) = case(seed, depth, m, loss);
+        let grads = net.backward(&net.forward(&x).unwrap(), &y).unwrap();
+        let (dw, db) = gradients_by_loops(&net, &x, &y).unwrap();
+        for l in 1..=net.depth() {
+            for (a, b) in grads.dw(l).iter().zip(&dw[l - 1]).chain(grads.db(l).iter().zip(&db[l - 1])) {
+                prop_assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0), "layer {l}: {a} vs {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_check_catches_a_gradient_off_by_a_tenth_of_a_percent() {
+    let (net, x, y) = case(11, 2, 3, 0);
+    let grads = net.backward(&net.forward(&x).unwrap(), &y).unwrap();
+    let right: Vec<Array2<f64>> = (1..=2).map(|l| grads.dw(l).clone()).collect();
+    let db: Vec<Array2<f64>> = (1..=2).map(|l| grads.db(l).clone()).collect();
+    let mut wrong = right.clone();
+    wrong[1] = wrong[1].mapv(|g| g * 1.001);
+    assert!(check_gradients(&net, &x, &y, &right, &db).unwrap().max_relative_error() < 1e-6);
+    let caught = check_gradients(&net, &x, &y, &wrong, &db).unwrap();
+    assert!(caught.max_relative_error() > 5e-4, "{:?}", caught.params);
+    assert_eq!(
+        caught.params.iter().filter(|p| p.max_relative_error > 1e-6).map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["W2"]
+    );
+}
+
+#[test]
+fn the_gradcheck_example_reports_and_passes_the_chapter_and_a_deeper_batch() {
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let exe = deps.parent().unwrap().join("examples").join(format!("gradcheck{}", std::env::consts::EXE_SUFFIX));
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in [
+        "examples/chapter.json",
+        "tests/fixtures/walkthrough/three_layers.json",
+        "tests/fixtures/walkthrough/saturated.json",
+    ] {
+        let out = std::process::Command::new(&exe).arg(format!("{root}/{file}")).output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{file}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let last = stdout.lines().last().unwrap();
+        let err: f64 = last.strip_prefix("largest relative error: ").unwrap().parse().unwrap();
+        assert!(err < 1e-6, "{file}: {last}");
+        assert!(stdout.contains("  W1: largest relative error"));
+    }
+    let out = std::process::Command::new(&exe).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn softmax_is_refused_anywhere_but_a_cross_entropy_output() {
+    let w = || vec![Array2::zeros((2, 2)), Array2::zeros((2, 2))];
+    let b = || vec![Array2::zeros((2, 1)), Array2::zeros((2, 1))];
+    let err = Network::new(w(), b(), vec![Activation::Sigmoid, Activation::Softmax]).unwrap_err().to_string();
+    assert!(err.contains("softmax fits only the output layer with the cross_entropy loss"), "{err}");
+    let err = Network::with_loss(w(), b(), vec![Activation::Tanh, Activation::Sigmoid], Loss::CrossEntropy)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "activations[1]: the cross_entropy loss needs a softmax output layer, got sigmoid");
+    let err = Network::with_loss(w(), b(), vec![Activation::Softmax, Activation::Softmax], Loss::CrossEntropy)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("got it on layer 1 of 2"), "{err}");
+}
