@@ -80,6 +80,10 @@ pub(crate) fn shape_str(shape: &[usize]) -> String {
 
 /// Refuses NaN and infinities, naming the first offending element.
 pub(crate) fn ensure_finite(name: &str, a: &ndarray::Array2<f64>) -> Result<()> {
+    // the common case first, without index bookkeeping: training calls this every step
+    if a.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
     if let Some(((i, j), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(Error::Value {
             name: format!("{name}[{i}][{j}]"),

@@ -147,6 +147,9 @@ pub fn check_gradients(
     Ok(GradCheck { params, near_kinks })
 }
 
+/// dJ/dW_l and dJ/db_l for l = 1..L, in that order.
+pub type ParamGradients = (Vec<Array2<f64>>, Vec<Array2<f64>>);
+
 /// Backprop without matrices: the chain rule written out neuron by neuron and weight by
 /// weight, one sample at a time, as the chapter's "non-vectorized solution" does it.
 /// Returns (dJ/dW_l, dJ/db_l) for l = 1..L, summed over the samples like
@@ -159,11 +162,7 @@ pub fn check_gradients(
 /// let grads = net.backward(&net.forward(&v.x.data).unwrap(), &v.y.data).unwrap();
 /// assert!((dw[0][[2, 1]] - grads.dw(1)[[2, 1]]).abs() < 1e-15);
 /// ```
-pub fn gradients_by_loops(
-    net: &Network,
-    x: &Array2<f64>,
-    y: &Array2<f64>,
-) -> Result<(Vec<Array2<f64>>, Vec<Array2<f64>>)> {
+pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Result<ParamGradients> {
     // the same checks as the vectorized pass, so both refuse the same inputs
     net.backward(&net.forward(x)?, y)?;
     let depth = net.depth();

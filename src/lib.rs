@@ -34,6 +34,7 @@ mod plot;
 mod train;
 mod values;
 pub mod walkthrough;
+mod workspace;
 
 pub use ndarray;
 
@@ -54,3 +55,4 @@ pub use npformat::{show, Dtype};
 pub use plot::{decision_boundary, Chart, Series, Svg};
 pub use train::{train, History, Rng, Training};
 pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};
+pub use workspace::{Workspace, SMALL};

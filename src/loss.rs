@@ -69,7 +69,8 @@ impl fmt::Display for Loss {
 /// ```
 pub fn mse(a: &Array2<f64>, y: &Array2<f64>) -> f64 {
     let m = a.nrows() as f64;
-    (a - y).mapv(|e| e * e).sum() / (2.0 * m)
+    // summed in place: training calls this every step, and a temporary would allocate
+    ndarray::Zip::from(a).and(y).fold(0.0, |s, &a, &y| s + (a - y) * (a - y)) / (2.0 * m)
 }
 
 /// dJ/da_L = a_L − y, the chapter's `d_mse`.

@@ -12,9 +12,9 @@ use crate::loss::{d_mse, Loss};
 /// One dense layer: `z_l = a_{l-1} W_l + b_l^T`, `a_l = f_l(z_l)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layer {
-    w: Array2<f64>, // (n_{l-1}, n_l)
-    b: Array2<f64>, // (n_l, 1)
-    activation: Activation,
+    pub(crate) w: Array2<f64>, // (n_{l-1}, n_l)
+    pub(crate) b: Array2<f64>, // (n_l, 1)
+    pub(crate) activation: Activation,
 }
 
 /// A network of dense layers over a batch of samples in rows, checked to chain.
@@ -33,7 +33,7 @@ pub struct Layer {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
-    layers: Vec<Layer>, // L layers, layers[l - 1] is layer l
+    pub(crate) layers: Vec<Layer>, // L layers, layers[l - 1] is layer l
     loss: Loss,
 }
 
@@ -405,6 +405,16 @@ impl Network {
             layer.b = sgd(&layer.b, db, eta, m)?;
         }
         Ok(())
+    }
+}
+
+impl Network {
+    /// `W_l -= factor · dW_l` and `b_l -= factor · db_l` in place, shapes already checked.
+    pub(crate) fn apply_update(&mut self, dw: &[Array2<f64>], db: &[Array2<f64>], factor: f64) {
+        for (layer, (dw, db)) in self.layers.iter_mut().zip(dw.iter().zip(db)) {
+            layer.w.zip_mut_with(dw, |w, g| *w -= factor * g);
+            layer.b.zip_mut_with(db, |b, g| *b -= factor * g);
+        }
     }
 }
 

