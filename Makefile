@@ -1,17 +1,18 @@
 # The two commands of the README, and the set-up both run first.
-.PHONY: setup notebooks test readme-plot
+.PHONY: setup notebooks test lint readme-plot
 
 # .venv with environment.yml's pins, the rust kernel inside it, mold; fast when all is there
 setup:
 	python3 scripts/setup
 
-# the main job: execute every notebook and store its outputs
+# the main job: execute every notebook and store its outputs (and their plain-text copies)
 notebooks: setup
 	scripts/check-notebooks --write
+	scripts/export-notebooks
 
 # every test: the crate's, then every notebook re-executed against its stored outputs,
 # then the tests of the tooling
-test: setup
+test: setup lint
 	cargo test
 	scripts/check-notebooks
 	.venv/bin/python -m pytest -q tests/tools
@@ -20,3 +21,9 @@ test: setup
 readme-plot:
 	cargo run --release --example train -- --epochs 5000 --learning-rate 0.5 --out target/readme-plot
 	cp target/readme-plot/loss.svg docs/loss.svg
+
+# formatting, lints and the crate's documentation (every public item documented)
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps

@@ -21,6 +21,8 @@
 //!
 //! `ndarray` is re-exported, so `:dep backprop` is the only dependency a notebook needs.
 
+#![deny(missing_docs)]
+
 mod activation;
 pub mod derivation;
 mod error;

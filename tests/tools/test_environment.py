@@ -34,3 +34,14 @@ def test_an_added_package_is_reported_until_installed():
 def test_an_unpinned_python_package_is_refused():
     loose = YML.replace("nbformat=5.11.1", "nbformat")
     assert setup.drift(setup.dependencies(loose), setup.venv_versions()) == ["nbformat: environment.yml must pin it with =VERSION, it says nothing"]
+
+
+def test_the_plain_text_copies_of_the_notebooks_are_current(tmp_path):
+    export = script("export-notebooks")
+    assert export.main(["--check"]) == 0
+    # the check notices a copy that no longer matches its notebook
+    for path in (ROOT / "notebooks" / "text").glob("*.md"):
+        (tmp_path / path.name).write_text(path.read_text())
+    first = sorted(tmp_path.glob("*.md"))[0]
+    first.write_text(first.read_text().replace("```rust", "```rust\n// an edit not made in the notebook", 1))
+    assert export.main(["--check"], text_dir=tmp_path) == 1
