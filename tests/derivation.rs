@@ -11,10 +11,7 @@ fn matrices(latex: &str) -> Vec<Vec<f64>> {
         .skip(1)
         .map(|rest| {
             let body = rest.split(r"\end{bmatrix}").next().unwrap();
-            body.split(['&', '\\'])
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| t.trim().parse().unwrap())
-                .collect()
+            body.split(['&', '\\']).filter(|t| !t.trim().is_empty()).map(|t| t.trim().parse().unwrap()).collect()
         })
         .collect()
 }
