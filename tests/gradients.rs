@@ -6,6 +6,7 @@ use backprop::gradcheck::{check_gradients, gradients_by_loops};
 use backprop::ndarray::Array2;
 use backprop::{gradient_check, Activation, Init, Loss, Network, Rng};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 
 /// A random network and batch: widths 1 to 5, 1 to 4 layers, any elementwise activations, one
 /// of the three losses with an output that fits it.
@@ -37,14 +38,22 @@ fn case(seed: u64, depth: usize, m: usize, loss_pick: usize) -> (Network, Array2
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    // a fixed seed: the same cases on every run, so CI is deterministic (PROPTEST_CASES can
+    // ask for more)
+    #![proptest_config(ProptestConfig { cases: 300, rng_seed: RngSeed::Fixed(20261128), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn backprop_agrees_with_finite_differences(seed in any::<u64>(), depth in 1usize..5, m in 1usize..6, loss in 0usize..3) {
         let (net, x, y) = case(seed, depth, m, loss);
         let check = gradient_check(&net, &x, &y).unwrap();
-        // a ReLU input right at its corner has no derivative to agree with
-        prop_assume!(check.near_kinks == 0);
+        // entries whose nudge moved a ReLU input across its corner are left out by the check;
+        // most cases have none
+        prop_assume!(check.near_kinks < check.params.len());
+        // a cross-entropy of an output within 1e-3 of 0 or 1 is computed from ln(a) or
+        // ln(1 - a), where a's last bits are most of 1 - a: the finite differences see that
+        // rounding, not the slope (backprop's a - y does not suffer from it)
+        let a = net.predict(&x).unwrap();
+        prop_assume!(loss == 0 || a.iter().all(|&v| v > 1e-3 && v < 1.0 - 1e-3));
         prop_assert!(check.max_relative_error() < 1e-6, "{:?}", check.params);
     }
 

@@ -6,6 +6,7 @@ use backprop::derivation::Derivation;
 use backprop::ndarray::{array, Array2};
 use backprop::{walkthrough, Activation, Network, Values};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use serde_json::{json, Value};
 
 /// Numbers that stress printing and arithmetic: zeros of both signs, tiny, huge, integers.
@@ -39,7 +40,8 @@ fn values_file() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // a fixed seed: the same cases on every run, so CI is deterministic
+    #![proptest_config(ProptestConfig { cases: 400, rng_seed: RngSeed::Fixed(20261128), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_values_files_never_panic(file in values_file()) {
