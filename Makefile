@@ -1,5 +1,5 @@
 # The two commands of the README, and the set-up both run first.
-.PHONY: setup notebooks test lint readme-plot
+.PHONY: setup notebooks test lint readme-plot browser-check
 
 # .venv with environment.yml's pins, the rust kernel inside it, mold; fast when all is there
 setup:
@@ -10,11 +10,12 @@ notebooks: setup
 	scripts/check-notebooks --write
 	scripts/export-notebooks
 
-# every test: the crate's, then every notebook re-executed against its stored outputs,
-# then the tests of the tooling
+# every test: the crate's, then every notebook re-executed against its stored outputs and
+# run in JupyterLab in headless Chromium, then the tests of the tooling
 test: setup lint
 	cargo test
 	scripts/check-notebooks
+	scripts/browser-check
 	.venv/bin/python -m pytest -q tests/tools
 
 # the loss plot in the README, made by the train example (tests check it is current)
@@ -27,3 +28,8 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps
+
+# the notebooks run through JupyterLab's interface in headless Chromium; screenshots in
+# target/browser/
+browser-check: setup
+	scripts/browser-check
