@@ -118,11 +118,15 @@ impl Network {
                 actual: shape_str(y.shape()),
             });
         }
-        ensure_finite("x", x)?;
-        ensure_finite("y", y)?;
         let small = self.layers.iter().all(|layer| m * layer.w.len() <= SMALL)
             && self.layers[depth - 1].activation != Activation::Softmax;
+        let finite = |v: &[f64]| v.iter().all(|v| v.is_finite());
         if let (true, Some(xs), Some(ys)) = (small, x.as_slice(), y.as_slice()) {
+            if !(finite(xs) && finite(ys)) {
+                // name the first bad element
+                ensure_finite("x", x)?;
+                ensure_finite("y", y)?;
+            }
             let loss = self.small_step(xs, y, ys, eta / m as f64, ws);
             if !loss.is_finite() {
                 return Err(Error::Value {
@@ -132,6 +136,8 @@ impl Network {
             }
             return Ok(loss);
         }
+        ensure_finite("x", x)?;
+        ensure_finite("y", y)?;
 
         // forward: z_l = a_{l-1} W_l + b_l^T, a_l = f_l(z_l)
         for l in 1..=depth {

@@ -125,4 +125,15 @@ fn a_step_refuses_what_does_not_fit_its_workspace() {
     let mut ws = Workspace::new(&net, 1);
     let err = net.train_step(&v.x.data, &v.y.data, 0.0, &mut ws).unwrap_err().to_string();
     assert!(err.starts_with("learning_rate: expected a positive finite number, got 0"), "{err}");
+    // a NaN or an infinity in the batch is refused before anything changes
+    let before = net.clone();
+    let mut x = v.x.data.clone();
+    x[[0, 1]] = f64::INFINITY;
+    let err = net.train_step(&x, &v.y.data, 0.01, &mut ws).unwrap_err().to_string();
+    assert_eq!(err, "x[0][1]: expected a finite number, got inf");
+    let mut y = v.y.data.clone();
+    y[[0, 0]] = f64::NAN;
+    let err = net.train_step(&v.x.data, &y, 0.01, &mut ws).unwrap_err().to_string();
+    assert_eq!(err, "y[0][0]: expected a finite number, got NaN");
+    assert_eq!(net, before);
 }
