@@ -14,11 +14,10 @@ use std::path::Path;
 use ndarray::Array2;
 use serde_json::{json, Value};
 
-use crate::activation::Activation;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::network::Network;
-use crate::values::{field_err, kind, list, matrix, required};
+use crate::values::{activations, field_err, json_object, kind, list, matrix, read_text, required};
 
 const FIELDS: [&str; 4] = ["W", "b", "activations", "loss"];
 
@@ -41,21 +40,7 @@ impl Network {
 
     /// Reads parameters written by [`Network::to_json`]; `source` names the text in errors.
     pub fn from_json(text: &str, source: &str) -> Result<Network> {
-        let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-            file: source.into(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-        })?;
-        let Value::Object(root) = root else {
-            return Err(field_err(
-                "(top level)",
-                format!("expected an object with fields W, b, activations, got {}", kind(&root)),
-            ));
-        };
-        if let Some(unknown) = root.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return Err(field_err(unknown, format!("unknown field; expected only {}", FIELDS.join(", "))));
-        }
+        let root = json_object(text, source, &FIELDS)?;
         let matrices = |name: &str| -> Result<Vec<Array2<f64>>> {
             list(required(&root, name)?, name)?
                 .iter()
@@ -65,16 +50,7 @@ impl Network {
         };
         let weights = matrices("W")?;
         let biases = matrices("b")?;
-        let activations = list(required(&root, "activations")?, "activations")?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => {
-                    s.parse::<Activation>().map_err(|e| field_err(&format!("activations[{i}]"), e.to_string()))
-                }
-                other => Err(field_err(&format!("activations[{i}]"), format!("expected a name, got {}", kind(other)))),
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let activations = activations(required(&root, "activations")?)?;
         let loss = match root.get("loss") {
             None => Loss::Mse,
             Some(Value::String(s)) => Loss::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| {
@@ -94,9 +70,8 @@ impl Network {
 
     /// Loads parameters saved by [`Network::save`].
     pub fn load(path: impl AsRef<Path>) -> Result<Network> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
-        Network::from_json(&text, &path.display().to_string())
+        let (text, source) = read_text(path.as_ref())?;
+        Network::from_json(&text, &source)
     }
 }
 

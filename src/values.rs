@@ -173,28 +173,13 @@ impl Values {
 
     /// Reads a values file.
     pub fn load(path: impl AsRef<Path>) -> Result<Values> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
-        Values::from_json(&text, &path.display().to_string())
+        let (text, source) = read_text(path.as_ref())?;
+        Values::from_json(&text, &source)
     }
 
     /// Parses the JSON of a values file; `source` names it in errors.
     pub fn from_json(text: &str, source: &str) -> Result<Values> {
-        let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-            file: source.into(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-        })?;
-        let Value::Object(root) = root else {
-            return Err(field_err(
-                "(top level)",
-                format!("expected an object with fields {}, got {}", FIELDS.join(", "), kind(&root)),
-            ));
-        };
-        if let Some(unknown) = root.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return Err(field_err(unknown, format!("unknown field; expected only {}", FIELDS.join(", "))));
-        }
+        let root = json_object(text, source, &FIELDS)?;
         let x = matrix(required(&root, "x")?, "x")?;
         let y = matrix(required(&root, "y")?, "y")?;
         let weights = list(required(&root, "W")?, "W")?
@@ -213,19 +198,7 @@ impl Values {
         };
         let activations = match root.get("activations") {
             None => vec![Activation::Sigmoid; weights.len()],
-            Some(v) => list(v, "activations")?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    Value::String(s) => {
-                        s.parse::<Activation>().map_err(|e| field_err(&format!("activations[{i}]"), problem_of(e)))
-                    }
-                    other => Err(field_err(
-                        &format!("activations[{i}]"),
-                        format!("expected a name such as \"sigmoid\", got {}", kind(other)),
-                    )),
-                })
-                .collect::<Result<Vec<_>>>()?,
+            Some(v) => activations(v)?,
         };
         let values = Values { x, y, weights, biases, learning_rate, activations };
         values.check()?;
@@ -254,6 +227,49 @@ impl Values {
         self.check()?;
         self.network_unchecked()
     }
+}
+
+/// A file's text, and its name for error messages.
+pub(crate) fn read_text(path: &Path) -> Result<(String, String)> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
+    Ok((text, path.display().to_string()))
+}
+
+/// Parses JSON text that must be an object with only the given fields; `source` names it.
+pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<Map<String, Value>> {
+    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+        file: source.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    })?;
+    let Value::Object(root) = root else {
+        return Err(field_err(
+            "(top level)",
+            format!("expected an object with fields {}, got {}", fields.join(", "), kind(&root)),
+        ));
+    };
+    if let Some(unknown) = root.keys().find(|k| !fields.contains(&k.as_str())) {
+        return Err(field_err(unknown, format!("unknown field; expected only {}", fields.join(", "))));
+    }
+    Ok(root)
+}
+
+/// A list of activation names, one per layer.
+pub(crate) fn activations(v: &Value) -> Result<Vec<Activation>> {
+    list(v, "activations")?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::String(s) => {
+                s.parse::<Activation>().map_err(|e| field_err(&format!("activations[{i}]"), problem_of(e)))
+            }
+            other => Err(field_err(
+                &format!("activations[{i}]"),
+                format!("expected a name such as \"sigmoid\", got {}", kind(other)),
+            )),
+        })
+        .collect()
 }
 
 #[track_caller]
