@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod activation;
+pub mod datasets;
 pub mod derivation;
 mod error;
 pub mod gradcheck;
@@ -39,11 +40,6 @@ pub mod walkthrough;
 mod workspace;
 
 pub use ndarray;
-
-/// Small data sets made in code, for training deeper networks.
-pub mod datasets {
-    pub use crate::init::{two_moons, xor};
-}
 
 pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
 pub use error::{Error, Result};
