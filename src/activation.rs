@@ -181,18 +181,24 @@ impl Activation {
 
     /// f(z) elementwise (softmax: over each row): `a_l = f_l(z_l)`.
     pub fn forward(self, z: &Array2<f64>) -> Array2<f64> {
+        let mut a = Array2::zeros(z.dim());
+        self.forward_into(z, &mut a);
+        a
+    }
+
+    /// f(z) into `a`, which has z's shape: [`Activation::forward`] without allocating.
+    pub fn forward_into(self, z: &Array2<f64>, a: &mut Array2<f64>) {
         if self == Activation::Softmax {
-            let mut a = z.clone();
-            for mut row in a.rows_mut() {
+            for (mut a_row, z_row) in a.rows_mut().into_iter().zip(z.rows()) {
                 // shifting by the row's largest value changes nothing but keeps e^z finite
-                let top = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                row.mapv_inplace(|v| (v - top).exp());
-                let total = row.sum();
-                row.mapv_inplace(|v| v / total);
+                let top = z_row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                a_row.zip_mut_with(&z_row, |a, &z| *a = (z - top).exp());
+                let total = a_row.sum();
+                a_row.mapv_inplace(|v| v / total);
             }
-            return a;
+        } else {
+            a.zip_mut_with(z, |a, &z| *a = self.apply(z));
         }
-        z.mapv(|v| self.apply(v))
     }
 
     /// f'(z) elementwise (softmax: the diagonal a (1 − a) of its Jacobian).

@@ -149,16 +149,7 @@ impl Network {
             for mut row in z.rows_mut() {
                 row.zip_mut_with(&b.column(0), |zj, bj| *zj += bj);
             }
-            let f = self.activation(l);
-            ndarray::Zip::from(&mut rest[0]).and(&*z).for_each(|a, &z| *a = f.apply(z));
-            if f == Activation::Softmax {
-                for (mut a_row, z_row) in rest[0].rows_mut().into_iter().zip(z.rows()) {
-                    let top = z_row.fold(f64::NEG_INFINITY, |t, &v| t.max(v));
-                    a_row.zip_mut_with(&z_row, |a, &z| *a = (z - top).exp());
-                    let total = a_row.sum();
-                    a_row.mapv_inplace(|a| a / total);
-                }
-            }
+            self.activation(l).forward_into(z, &mut rest[0]);
         }
         let loss = self.loss().value(&ws.a[depth - 1], y);
 
