@@ -207,25 +207,21 @@ impl Values {
 
     /// Checks that the values fit together: shapes chain, numbers are finite, η is positive.
     pub fn check(&self) -> Result<()> {
-        let network = self.network_unchecked()?;
-        check_learning_rate(self.learning_rate)?;
-        // the forward and backward passes check x and y against the network
-        let trace = network.forward(&self.x.data)?;
-        network.backward(&trace, &self.y.data).map(|_| ())
+        self.network().map(|_| ())
     }
 
-    fn network_unchecked(&self) -> Result<Network> {
-        Network::new(
+    /// The network these values describe, after every check of [`Values::check`].
+    pub fn network(&self) -> Result<Network> {
+        let network = Network::new(
             self.weights.iter().map(|g| g.data.clone()).collect(),
             self.biases.iter().map(|g| g.data.clone()).collect(),
             self.activations.clone(),
-        )
-    }
-
-    /// The network these values describe.
-    pub fn network(&self) -> Result<Network> {
-        self.check()?;
-        self.network_unchecked()
+        )?;
+        check_learning_rate(self.learning_rate)?;
+        // the forward and backward passes check x and y against the network
+        let trace = network.forward(&self.x.data)?;
+        network.backward(&trace, &self.y.data)?;
+        Ok(network)
     }
 }
 
