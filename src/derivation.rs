@@ -105,6 +105,11 @@ fn eq(out: &mut String, latex: String) {
     writeln!(out, "$$\n{latex}\n$$\n").expect("writing to a String");
 }
 
+/// `f'_l(z_l) = f'_l(z) = [numbers]`, for the output layer and each hidden one alike.
+fn derivative_line(l: usize, trace: &Trace, grads: &Gradients) -> String {
+    format!(r"f'_{{{l}}}(z_{{{l}}}) = f'_{{{l}}}\left({}\right) = {}", bmatrix(trace.z(l)), bmatrix(grads.df_dz(l)))
+}
+
 fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, updated: &Network) -> String {
     let depth = net.depth();
     let m = trace.samples();
@@ -153,14 +158,7 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
             bmatrix(grads.dj_da())
         ),
     );
-    eq(
-        &mut out,
-        format!(
-            r"f'_{{{big_l}}}(z_{{{big_l}}}) = f'_{{{big_l}}}\left({}\right) = {}",
-            bmatrix(trace.z(big_l)),
-            bmatrix(grads.df_dz(big_l))
-        ),
-    );
+    eq(&mut out, derivative_line(big_l, trace, grads));
     eq(
         &mut out,
         format!(
@@ -179,14 +177,7 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
     for l in (1..depth).rev() {
         writeln!(out, "### Hidden layer error ($\\delta_{{{l}}}$)\n").unwrap();
         eq(&mut out, format!(r"\delta_{{{l}}} = (\delta_{{{}}} W_{{{}}}^T) \odot f'_{{{l}}}(z_{{{l}}})", l + 1, l + 1));
-        eq(
-            &mut out,
-            format!(
-                r"f'_{{{l}}}(z_{{{l}}}) = f'_{{{l}}}\left({}\right) = {}",
-                bmatrix(trace.z(l)),
-                bmatrix(grads.df_dz(l))
-            ),
-        );
+        eq(&mut out, derivative_line(l, trace, grads));
         eq(
             &mut out,
             format!(
