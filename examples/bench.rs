@@ -4,7 +4,8 @@
 //! `Network::train_step` and a reused `Workspace`, on the chapter's values for 3,2,2 with one
 //! sample and on seeded random weights and data otherwise. Steps are timed in rounds of at
 //! least a millisecond; the median round, per step, is the figure. The last line is JSON:
-//! `{"sizes": [...], "batch": B, "median_us_per_step": X}`. `--check` instead compares one
+//! `{"sizes": [...], "batch": B, "median_us_per_step": X}`. `--threads N` (default 1) runs
+//! the step on N threads (`Workspace::with_threads`). `--check` instead compares one
 //! step with the allocating `forward`/`backward`/`step` path and exits 1 if they differ.
 
 use std::process::ExitCode;
@@ -17,10 +18,11 @@ struct Args {
     sizes: Vec<usize>,
     batch: usize,
     seconds: f64,
+    threads: usize,
 }
 
 fn parse() -> Result<Args, String> {
-    let mut args = Args { sizes: vec![3, 2, 2], batch: 1, seconds: 3.0 };
+    let mut args = Args { sizes: vec![3, 2, 2], batch: 1, seconds: 3.0, threads: 1 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -47,6 +49,13 @@ fn parse() -> Result<Args, String> {
                     .filter(|s: &f64| *s > 0.0 && s.is_finite())
                     .ok_or(format!("--seconds: expected a positive number, got {value:?}"))?
             }
+            "--threads" => {
+                args.threads = value
+                    .parse()
+                    .ok()
+                    .filter(|t| *t > 0)
+                    .ok_or(format!("--threads: expected a positive whole number, got {value:?}"))?
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -71,12 +80,18 @@ fn main() -> ExitCode {
     let args = match parse() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {e}\nusage: bench --sizes 3,2,2 --batch 1 --seconds 3");
+            eprintln!("error: {e}\nusage: bench --sizes 3,2,2 --batch 1 --seconds 3 [--threads 1]");
             return ExitCode::from(2);
         }
     };
     let (mut net, x, y) = workload(&args.sizes, args.batch);
-    let mut ws = Workspace::new(&net, args.batch);
+    let mut ws = match Workspace::new(&net, args.batch).with_threads(args.threads) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let eta = 0.01;
 
     // warm up: caches, page faults of the buffers, the allocator's first requests
@@ -99,14 +114,10 @@ fn main() -> ExitCode {
     }
     per_step.sort_by(f64::total_cmp);
     let median = per_step[per_step.len() / 2];
-    let threads = if cfg!(feature = "threading") {
-        std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "all cores".into())
-    } else {
-        "1".into()
-    };
     println!(
-        "rust backprop: {} rounds of {steps_per_round} steps, matrix product threads: {threads}, p10 {:.3} us, p90 {:.3} us",
+        "rust backprop: {} rounds of {steps_per_round} steps, threads: {}, p10 {:.3} us, p90 {:.3} us",
         per_step.len(),
+        args.threads,
         per_step[per_step.len() / 10],
         per_step[per_step.len() * 9 / 10]
     );

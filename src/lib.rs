@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod activation;
+mod crew;
 pub mod datasets;
 pub mod derivation;
 mod error;

@@ -408,16 +408,6 @@ impl Network {
     }
 }
 
-impl Network {
-    /// `W_l -= factor · dW_l` and `b_l -= factor · db_l` in place, shapes already checked.
-    pub(crate) fn apply_update(&mut self, dw: &[Array2<f64>], db: &[Array2<f64>], factor: f64) {
-        for (layer, (dw, db)) in self.layers.iter_mut().zip(dw.iter().zip(db)) {
-            layer.w.zip_mut_with(dw, |w, g| *w -= factor * g);
-            layer.b.zip_mut_with(db, |b, g| *b -= factor * g);
-        }
-    }
-}
-
 /// Refuses a learning rate that is not a positive finite number.
 pub(crate) fn check_learning_rate(eta: f64) -> Result<()> {
     if eta.is_finite() && eta > 0.0 {

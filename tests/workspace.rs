@@ -51,26 +51,41 @@ fn random_case(
     (net, x, y)
 }
 
-/// One step both ways; the largest relative difference of the updated parameters and the loss.
-fn difference(net: &Network, x: &Array2<f64>, y: &Array2<f64>, eta: f64) -> f64 {
+/// One step through `train_step` on `threads` threads and one through forward, backward and
+/// updated: the largest relative difference of the loss and the updated parameters, and of
+/// the changes to them (which is the gradient's, scaled by the largest change in the layer).
+fn difference_on(net: &Network, x: &Array2<f64>, y: &Array2<f64>, eta: f64, threads: usize) -> f64 {
     let mut fast = net.clone();
-    let mut ws = Workspace::new(net, x.nrows());
+    let mut ws = Workspace::new(net, x.nrows()).with_threads(threads).unwrap();
     let loss = fast.train_step(x, y, eta, &mut ws).unwrap();
     let trace = net.forward(x).unwrap();
     let expected_loss = net.loss().value(trace.output(), y);
     let grads = net.backward(&trace, y).unwrap();
     let slow = net.updated(&grads, eta).unwrap();
-    let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
-    let mut worst = rel(loss, expected_loss);
-    for l in 1..=net.depth() {
-        for (a, b) in fast.w(l).iter().zip(slow.w(l)).chain(fast.b(l).iter().zip(slow.b(l))) {
-            worst = worst.max(rel(*a, *b));
-        }
-        for (a, b) in ws.dw(l).iter().zip(grads.dw(l)) {
-            worst = worst.max((a - b).abs() / a.abs().max(b.abs()).max(1e-12));
+    relative(loss, expected_loss).max(parameter_difference(net, &fast, &slow))
+}
+
+fn relative(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
+}
+
+/// The largest relative difference of two updates of `before`, over the parameters and over
+/// their changes (a change is compared with the largest change in its matrix).
+fn parameter_difference(before: &Network, fast: &Network, slow: &Network) -> f64 {
+    let mut worst = 0.0_f64;
+    for l in 1..=before.depth() {
+        for (fast, slow, before) in [(fast.w(l), slow.w(l), before.w(l)), (fast.b(l), slow.b(l), before.b(l))] {
+            let largest = (slow - before).iter().fold(1e-300_f64, |m, v| m.max(v.abs()));
+            for ((f, s), b) in fast.iter().zip(slow).zip(before) {
+                worst = worst.max(relative(*f, *s)).max(((f - b) - (s - b)).abs() / largest);
+            }
         }
     }
     worst
+}
+
+fn difference(net: &Network, x: &Array2<f64>, y: &Array2<f64>, eta: f64) -> f64 {
+    difference_on(net, x, y, eta, 1)
 }
 
 #[test]
@@ -96,6 +111,75 @@ fn small_and_large_layers_agree_with_the_allocating_path() {
         let d = difference(&net, &x, &y, 0.1);
         assert!(d < 1e-12, "{sizes:?}: relative difference {d:e}");
     }
+}
+
+#[test]
+fn threads_compute_what_one_thread_computes() {
+    let s = Activation::Sigmoid;
+    // large enough for every layer to be cut into pieces; widths that do not divide evenly
+    let cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> = vec![
+        (vec![300, 129, 10], vec![s, s], Loss::Mse, 64),
+        (vec![200, 97, 101, 40], vec![Activation::Tanh, Activation::Relu, Activation::Softmax], Loss::CrossEntropy, 33),
+        (vec![150, 80, 1], vec![Activation::LeakyRelu, s], Loss::BinaryCrossEntropy, 70),
+    ];
+    for (i, (sizes, activations, loss, m)) in cases.into_iter().enumerate() {
+        let (net, x, y) = random_case(&sizes, &activations, loss, m, 10 + i as u64);
+        for threads in [2, 3] {
+            let d = difference_on(&net, &x, &y, 0.1, threads);
+            assert!(d < 1e-12, "{sizes:?} on {threads} threads: relative difference {d:e}");
+        }
+    }
+}
+
+#[test]
+fn the_comparison_catches_one_gradient_a_millionth_off() {
+    let (net, x, y) = random_case(&[300, 129, 10], &[Activation::Sigmoid; 2], Loss::Mse, 64, 3);
+    let mut fast = net.clone();
+    let mut ws = Workspace::new(&net, 64).with_threads(2).unwrap();
+    fast.train_step(&x, &y, 0.1, &mut ws).unwrap();
+    let slow = net.updated(&net.backward(&net.forward(&x).unwrap(), &y).unwrap(), 0.1).unwrap();
+    assert!(parameter_difference(&net, &fast, &slow) < 1e-12);
+    let mut w1 = fast.w(1).clone();
+    w1[[5, 7]] += (slow.w(1) - net.w(1))[[5, 7]] * 1e-6;
+    let spoiled = Network::new(
+        vec![w1, fast.w(2).clone()],
+        vec![fast.b(1).clone(), fast.b(2).clone()],
+        vec![Activation::Sigmoid; 2],
+    )
+    .unwrap();
+    assert!(parameter_difference(&net, &spoiled, &slow) > 1e-8);
+}
+
+#[test]
+fn a_workspace_wants_at_least_one_thread_and_clones_share_theirs() {
+    let v = Values::chapter();
+    let net = v.network().unwrap();
+    let err = Workspace::new(&net, 1).with_threads(0).unwrap_err().to_string();
+    assert_eq!(err, "threads: expected at least 1, got 0");
+    // two clones stepping at once from two threads: each gets the numbers one thread gets
+    let (big, x, y) = random_case(&[300, 129, 10], &[Activation::Sigmoid; 2], Loss::Mse, 64, 5);
+    let ws = Workspace::new(&big, 64).with_threads(2).unwrap();
+    let mut alone = big.clone();
+    let mut ws1 = Workspace::new(&big, 64);
+    for _ in 0..5 {
+        alone.train_step(&x, &y, 0.1, &mut ws1).unwrap();
+    }
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            let mut ws = ws.clone();
+            let (mut net, x, y, alone) = (big.clone(), &x, &y, &alone);
+            scope.spawn(move || {
+                for _ in 0..5 {
+                    net.train_step(x, y, 0.1, &mut ws).unwrap();
+                }
+                for l in 1..=2 {
+                    for (a, b) in net.w(l).iter().zip(alone.w(l)) {
+                        assert!((a - b).abs() <= 1e-12 * a.abs().max(1e-3), "{a} against {b}");
+                    }
+                }
+            });
+        }
+    });
 }
 
 #[test]
