@@ -35,6 +35,7 @@ mod network;
 pub mod npformat;
 mod persist;
 mod plot;
+mod simd;
 mod train;
 mod values;
 pub mod walkthrough;

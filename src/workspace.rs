@@ -27,6 +27,7 @@ use crate::crew::Crew;
 use crate::error::{all_finite, ensure_finite, shape_str, Error, Result};
 use crate::loss::Loss;
 use crate::network::{check_learning_rate, Network};
+use crate::simd::sigmoid_row;
 
 /// Products of at most this many multiply-adds (m · k · n) run in plain loops.
 pub const SMALL: usize = 4096;
@@ -350,16 +351,23 @@ impl Network {
                 parts[l],
                 0..layer.w.ncols(),
                 crew,
-                &|((Along(mut z, _), Along(a, _)), (Along(w, _), Along(b, _))), _| {
+                &|((Along(mut z, _), Along(mut a, _)), (Along(w, _), Along(b, _))), _| {
                     gemm(1.0, &a_prev, &w, 0.0, &mut z);
-                    let zip = Zip::from(&mut z).and(a).and_broadcast(b.column(0));
-                    if f == Activation::Softmax {
-                        zip.for_each(|z, _, &b| *z += b); // a needs the whole row: below
-                    } else {
-                        zip.for_each(|z, a, &b| {
+                    let b = b.column(0);
+                    match f {
+                        Activation::Sigmoid => {
+                            for (mut z, mut a) in z.rows_mut().into_iter().zip(a.rows_mut()) {
+                                z += &b;
+                                let whole = "a row of whole columns";
+                                sigmoid_row(z.as_slice().expect(whole), a.as_slice_mut().expect(whole));
+                            }
+                        }
+                        // a needs the whole row: below
+                        Activation::Softmax => Zip::from(&mut z).and_broadcast(b).for_each(|z, &b| *z += b),
+                        _ => Zip::from(&mut z).and(a).and_broadcast(b).for_each(|z, a, &b| {
                             *z += b;
                             *a = f.apply(*z);
-                        });
+                        }),
                     }
                 },
             );
