@@ -208,6 +208,18 @@ impl<A: Cut, B: Cut> Cut for (A, B) {
     }
 }
 
+/// A piece of a layer's forward pass: (z, a) and (W, b), cut into whole columns.
+type Forward<'a> = (
+    (Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut2<'a, f64>>),
+    (Along<ArrayView2<'a, f64>>, Along<ArrayView2<'a, f64>>),
+);
+
+/// A piece of a layer's backward pass: (delta, W) and ((b, dJ/db), the piece's share buffer).
+type Backward<'a> = (
+    (Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut2<'a, f64>>),
+    ((Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut<'a, f64, ndarray::Ix1>>), Option<&'a mut [Array2<f64>]>),
+);
+
 /// A piece and its columns, waiting for the thread that takes it.
 type Slot<P> = Mutex<Option<(P, Range<usize>)>>;
 
@@ -348,31 +360,26 @@ impl Network {
                 (Along(z[l].view_mut(), Axis(1)), Along(rest[0].view_mut(), Axis(1))),
                 (Along(layer.w.view(), Axis(1)), Along(layer.b.view(), Axis(0))),
             );
-            in_parts(
-                work,
-                parts[l],
-                0..layer.w.ncols(),
-                crew,
-                &|((Along(mut z, _), Along(mut a, _)), (Along(w, _), Along(b, _))), _| {
-                    gemm(1.0, &a_prev, &w, 0.0, &mut z);
-                    let b = b.column(0);
-                    match f {
-                        Activation::Sigmoid => {
-                            for (mut z, mut a) in z.rows_mut().into_iter().zip(a.rows_mut()) {
-                                z += &b;
-                                let whole = "a row of whole columns";
-                                sigmoid_row(z.as_slice().expect(whole), a.as_slice_mut().expect(whole));
-                            }
+            let piece = |((Along(mut z, _), Along(mut a, _)), (Along(w, _), Along(b, _))): Forward<'_>, _| {
+                gemm(1.0, &a_prev, &w, 0.0, &mut z);
+                let b = b.column(0);
+                match f {
+                    Activation::Sigmoid => {
+                        for (mut z, mut a) in z.rows_mut().into_iter().zip(a.rows_mut()) {
+                            z += &b;
+                            let whole = "a row of whole columns";
+                            sigmoid_row(z.as_slice().expect(whole), a.as_slice_mut().expect(whole));
                         }
-                        // a needs the whole row: below
-                        Activation::Softmax => Zip::from(&mut z).and_broadcast(b).for_each(|z, &b| *z += b),
-                        _ => Zip::from(&mut z).and(a).and_broadcast(b).for_each(|z, a, &b| {
-                            *z += b;
-                            *a = f.apply(*z);
-                        }),
                     }
-                },
-            );
+                    // a needs the whole row: below
+                    Activation::Softmax => Zip::from(&mut z).and_broadcast(b).for_each(|z, &b| *z += b),
+                    _ => Zip::from(&mut z).and(a).and_broadcast(b).for_each(|z, a, &b| {
+                        *z += b;
+                        *a = f.apply(*z);
+                    }),
+                }
+            };
+            in_parts(work, parts[l], 0..layer.w.ncols(), crew, &piece);
             if f == Activation::Softmax {
                 f.forward_into(&z[l], &mut rest[0]);
             }
@@ -396,11 +403,8 @@ impl Network {
                 (Along(delta[l].view_mut(), Axis(1)), Along(layer.w.view_mut(), Axis(1))),
                 ((Along(layer.b.view_mut(), Axis(0)), Along(db[l].view_mut(), Axis(0))), outgoing),
             );
-            in_parts(work, parts[l], 0..n, crew, &|(
-                (Along(mut d, _), Along(mut w, _)),
-                ((Along(b, _), Along(g, _)), out),
-            ),
-                                                   cols| {
+            let piece = |((Along(mut d, _), Along(mut w, _)), ((Along(b, _), Along(g, _)), out)): Backward<'_>,
+                         cols: Range<usize>| {
                 let (z, a) = (z_l.slice(s![.., cols.clone()]), a_l.slice(s![.., cols.clone()]));
                 if incoming.is_empty() {
                     let y = y.slice(s![.., cols.clone()]);
@@ -424,7 +428,8 @@ impl Network {
                     gemm(1.0, &d.view(), &w.t(), 0.0, &mut out[0].view_mut());
                 }
                 gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
-            });
+            };
+            in_parts(work, parts[l], 0..n, crew, &piece);
         }
         loss
     }
