@@ -6,7 +6,9 @@
 //! [`Gradients`] shaped like the parameters, and one SGD step ([`Network::updated`]) moves the
 //! parameters against them. [`npformat`] prints every array exactly as numpy does, so the
 //! numbers can be checked against the chapter line by line, and [`walkthrough`] prints the
-//! chapter's complete program for any [`Values`].
+//! chapter's complete program for any [`Values`]. For training loops and benchmarks,
+//! [`Network::train_step`] computes the same step into the buffers of a [`Workspace`] kept
+//! from step to step, on one thread or on several ([`Workspace::with_threads`]).
 //!
 //! ## Conventions (the chapter's)
 //! - Samples are rows: the input `a_0 = x` is `(m, n_0)`, m samples of n_0 features.

@@ -278,7 +278,9 @@ impl Network {
     /// One full training step on the batch `x` `(m, n_0)`, `y` `(m, n_L)`: forward, backprop
     /// and the update `W ← W − (η/m) dJ/dW` (and b), with every intermediate kept in `ws`.
     /// Returns the loss of the forward pass, before the update. The same numbers as
-    /// `forward`, `backward` and `step`, up to the order of floating-point sums.
+    /// `forward`, `backward` and `step`, up to the order of floating-point sums and, on large
+    /// sigmoid layers, the last bits of e^x (see the `simd` module: within 4 units in the last
+    /// place of σ).
     ///
     /// ```
     /// use backprop::{Values, Workspace};
