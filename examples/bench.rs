@@ -5,8 +5,8 @@
 //! sample and on seeded random weights and data otherwise. Steps are timed in rounds of at
 //! least a millisecond; the median round, per step, is the figure. The last line is JSON:
 //! `{"sizes": [...], "batch": B, "median_us_per_step": X}`. `--threads N` (default 1) runs
-//! the step on N threads (`Workspace::with_threads`). `--check` instead compares one
-//! step with the allocating `forward`/`backward`/`step` path and exits 1 if they differ.
+//! the step on N threads (`Workspace::with_threads`). tests/workspace.rs checks that the step
+//! computes what the allocating `forward`/`backward`/`updated` path computes.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -35,13 +35,7 @@ fn parse() -> Result<Args, String> {
                     .filter(|s| s.len() >= 2)
                     .ok_or(format!("--sizes: expected at least two positive widths like 3,2,2, got {value:?}"))?
             }
-            "--batch" => {
-                args.batch = value
-                    .parse()
-                    .ok()
-                    .filter(|b| *b > 0)
-                    .ok_or(format!("--batch: expected a positive whole number, got {value:?}"))?
-            }
+            "--batch" => args.batch = positive_whole(&flag, &value)?,
             "--seconds" => {
                 args.seconds = value
                     .parse()
@@ -49,17 +43,15 @@ fn parse() -> Result<Args, String> {
                     .filter(|s: &f64| *s > 0.0 && s.is_finite())
                     .ok_or(format!("--seconds: expected a positive number, got {value:?}"))?
             }
-            "--threads" => {
-                args.threads = value
-                    .parse()
-                    .ok()
-                    .filter(|t| *t > 0)
-                    .ok_or(format!("--threads: expected a positive whole number, got {value:?}"))?
-            }
+            "--threads" => args.threads = positive_whole(&flag, &value)?,
             other => return Err(format!("unknown option {other}")),
         }
     }
     Ok(args)
+}
+
+fn positive_whole(flag: &str, value: &str) -> Result<usize, String> {
+    value.parse().ok().filter(|n| *n > 0).ok_or(format!("{flag}: expected a positive whole number, got {value:?}"))
 }
 
 /// The workload: the chapter's own for 3,2,2 on one sample, else seeded random data.
