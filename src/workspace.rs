@@ -11,8 +11,8 @@
 //! On large layers the update is folded into the gradient's product, W ← 1·W − (η/m)·aᵀδ, so
 //! dJ/dW is never stored and W is read and written once. With [`Workspace::with_threads`] the
 //! step cuts each large layer into pieces of whole columns (units), forward and backward
-//! alike, and runs them on that many threads of its own pool: a thread keeps working on the
-//! same columns of W_l, which stay in its core's cache from the forward pass to the update.
+//! alike, and runs them on that many threads (the caller and a crew of helpers), piece i
+//! always on thread i, so that a thread works on the same columns of W_l forward and back.
 //! Backward, a piece of layer l adds its share δ_l[:, J] W_l[:, J]ᵀ to δ_{l−1}; the pieces of
 //! layer l−1 then sum those shares for their own columns.
 
@@ -24,7 +24,7 @@ use ndarray::{s, Array1, Array2, ArrayView, ArrayView2, ArrayViewMut, ArrayViewM
 
 use crate::activation::Activation;
 use crate::crew::Crew;
-use crate::error::{all_finite, ensure_finite, shape_str, Error, Result};
+use crate::error::{ensure_finite, shape_str, Error, Result};
 use crate::loss::Loss;
 use crate::network::{check_learning_rate, Network};
 use crate::simd::sigmoid_row;
@@ -51,8 +51,7 @@ pub struct Workspace {
     parts: Vec<usize>,       // L: the pieces layer l is cut into
     // for l = 2..=L, one (m, n_{l-1}) buffer per piece of layer l: its share of delta_{l-1}
     shares: Vec<Vec<Array2<f64>>>,
-    threads: usize,
-    crew: Option<Arc<Crew>>,
+    crew: Option<Arc<Crew>>, // None: the calling thread alone
 }
 
 impl Workspace {
@@ -69,18 +68,17 @@ impl Workspace {
             db: (1..sizes.len()).map(|l| Array1::zeros(sizes[l])).collect(),
             parts: Vec::new(),
             shares: Vec::new(),
-            threads: 1,
             crew: None,
         };
         ws.cut();
         ws
     }
 
-    /// The pieces of each layer for `self.threads`, and the buffers of their shares.
+    /// The pieces of each layer for the workspace's threads, and the buffers of their shares.
     fn cut(&mut self) {
-        let (m, sizes) = (self.m, &self.sizes);
+        let (m, sizes, threads) = (self.m, &self.sizes, self.threads());
         self.parts = (1..sizes.len())
-            .map(|l| if m * sizes[l - 1] * sizes[l] < PARALLEL_MIN { 1 } else { self.threads.min(sizes[l]) })
+            .map(|l| if m * sizes[l - 1] * sizes[l] < PARALLEL_MIN { 1 } else { threads.min(sizes[l]) })
             .collect();
         self.shares = (2..sizes.len())
             .map(|l| (0..self.parts[l - 1]).map(|_| Array2::zeros((m, sizes[l - 1]))).collect())
@@ -105,7 +103,6 @@ impl Workspace {
         if threads == 0 {
             return Err(Error::Value { name: "threads".into(), problem: "expected at least 1, got 0".into() });
         }
-        self.threads = threads;
         self.crew = if threads == 1 {
             None
         } else {
@@ -121,7 +118,7 @@ impl Workspace {
 
     /// How many threads a step uses.
     pub fn threads(&self) -> usize {
-        self.threads
+        self.crew.as_ref().map_or(1, |crew| crew.threads())
     }
 
     /// m, the batch size the buffers are made for.
@@ -319,14 +316,11 @@ impl Network {
                 actual: shape_str(y.shape()),
             });
         }
+        ensure_finite("x", x)?;
+        ensure_finite("y", y)?;
         let small = self.layers.iter().all(|layer| m * layer.w.len() <= SMALL)
             && self.layers[depth - 1].activation != Activation::Softmax;
         if let (true, Some(xs), Some(ys)) = (small, x.as_slice(), y.as_slice()) {
-            if !(all_finite(xs) && all_finite(ys)) {
-                // name the first bad element
-                ensure_finite("x", x)?;
-                ensure_finite("y", y)?;
-            }
             let loss = self.small_step(xs, y, ys, eta / m as f64, ws);
             if !loss.is_finite() {
                 return Err(Error::Value {
@@ -336,8 +330,6 @@ impl Network {
             }
             return Ok(loss);
         }
-        ensure_finite("x", x)?;
-        ensure_finite("y", y)?;
         let loss = self.general_step(x, y, eta / m as f64, ws);
         if !loss.is_finite() {
             return Err(Error::Value { name: "loss".into(), problem: format!("expected a finite loss, got {loss}") });
