@@ -120,11 +120,6 @@ impl Workspace {
     pub fn threads(&self) -> usize {
         self.crew.as_ref().map_or(1, |crew| crew.threads())
     }
-
-    /// m, the batch size the buffers are made for.
-    pub fn samples(&self) -> usize {
-        self.m
-    }
 }
 
 /// C = α·A·B + β·C, β being 0 or 1; `a` and `b` may be transposed views.
