@@ -78,7 +78,6 @@ pub(crate) fn shape_str(shape: &[usize]) -> String {
     }
 }
 
-/// Refuses NaN and infinities, naming the first offending element.
 /// Whether no value is NaN or ±inf. 0·v is ±0 for every finite v and NaN otherwise, so a
 /// sum of them without a branch tells, in a loop the compiler vectorizes: 784 × 64 inputs
 /// take a few microseconds, where stopping at the first bad value cannot be vectorized.
@@ -94,6 +93,7 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
     lanes.iter().sum::<f64>() + tail == 0.0
 }
 
+/// Refuses NaN and infinities, naming the first offending element.
 pub(crate) fn ensure_finite(name: &str, a: &ndarray::Array2<f64>) -> Result<()> {
     // the common case first, without index bookkeeping: training calls this every step
     let finite = match a.as_slice() {

@@ -116,7 +116,8 @@ fn small_and_large_layers_agree_with_the_allocating_path() {
 #[test]
 fn threads_compute_what_one_thread_computes() {
     let s = Activation::Sigmoid;
-    // large enough for every layer to be cut into pieces; widths that do not divide evenly
+    // every first layer, and all three layers of the second case (softmax included), are large
+    // enough to be cut into pieces; widths that do not divide evenly
     let cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> = vec![
         (vec![300, 129, 10], vec![s, s], Loss::Mse, 64),
         (vec![200, 97, 101, 40], vec![Activation::Tanh, Activation::Relu, Activation::Softmax], Loss::CrossEntropy, 33),
