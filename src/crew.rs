@@ -144,7 +144,7 @@ fn serve(index: usize, mailbox: &Mailbox) {
                 _ => {}
             }
             polls = polls.wrapping_add(1);
-            if polls % 256 == 0 && since.elapsed() > STAY_AWAKE {
+            if polls.is_multiple_of(256) && since.elapsed() > STAY_AWAKE {
                 // a lost wake-up is impossible: an unpark before this park makes it return
                 thread::park();
                 since = Instant::now();

@@ -1,13 +1,19 @@
 //! The sigmoid over a whole row, in a loop the compiler turns into vector instructions.
 //!
-//! [`sigmoid`](crate::sigmoid) calls the C library's `exp`, one value at a time, and a
-//! training step of a 784-128-10 network on 64 samples spends about 40 µs of its 700 there.
-//! [`sigmoid_row`] computes e^x the textbook way, without a branch, so that four (AVX2) or two
-//! (SSE2) values go through each instruction: x = n ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
-//! Taylor series to r¹³ (truncation error below 10⁻¹⁷), then 2ⁿ put into the exponent bits.
+//! [`sigmoid`](crate::sigmoid) calls the C library's `exp`, one value at a time: about 4.5 ns
+//! a value here, 37 µs for the 8192 activations of a 784-128-10 network on 64 samples.
+//! [`sigmoid_row`] computes e^x the textbook way, without a branch, so that eight (AVX-512)
+//! or four (AVX2 with FMA) values go through each instruction: x = n ln 2 + r with
+//! |r| ≤ ln 2 / 2, e^r by its Taylor series to r¹³ (truncation error below 10⁻¹⁷), then 2ⁿ put
+//! into the exponent bits. The series is summed in Estrin's order (pairs, then pairs of pairs,
+//! with r², r⁴ and r⁸) with fused multiply-adds, four steps deep where Horner's rule is
+//! thirteen, so that one value's latency overlaps the next's: 8192 values take 7.6 µs on
+//! AVX-512, 14.5 µs on AVX2 (Horner's rule without fusing: 22.7 µs on AVX2).
 //! Its e^x is within 1 unit in the last place of the C library's, and σ then within 4 (1 + e^x
-//! rounds to a multiple of 2 once e^x passes 2⁵³; tests check 10⁶ values). It is used only in [`Network::train_step`](crate::Network::train_step): the teaching
-//! path keeps the C library's `exp`.
+//! rounds to a multiple of 2 once e^x passes 2⁵³; tests check 10⁶ values). On a CPU with
+//! neither, each value goes through [`sigmoid`](crate::sigmoid). It is used only in
+//! [`Network::train_step`](crate::Network::train_step): the teaching path keeps the C
+//! library's `exp`.
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 // ln 2 in two parts, the first with trailing zero bits so that n · LN2_HI is exact for |n| < 2¹¹
@@ -27,11 +33,16 @@ fn exp_in_range(x: f64) -> f64 {
     let shifted = x * LOG2_E + ROUND;
     let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    let mut p = 1.0 / 6_227_020_800.0; // 1/13!
-    for k in (1..=12).rev() {
-        p = p * r + INVERSE_FACTORIALS[k];
-    }
-    p = p * r + 1.0;
+    // 1 + r + r²(c2 + c3 r) + r⁴(c4 + c5 r + r²(c6 + c7 r)) + r⁸(c8 + … + r⁴(c12 + c13 r))
+    let c = &INVERSE_FACTORIALS;
+    let (r2, c13) = (r * r, 1.0f64 / 6_227_020_800.0); // 1/13!
+    let (r4, q2) = (r2 * r2, c[3].mul_add(r, c[2]));
+    let (r8, q4, q6) = (r4 * r4, c[5].mul_add(r, c[4]), c[7].mul_add(r, c[6]));
+    let (q8, q10, q12) = (c[9].mul_add(r, c[8]), c[11].mul_add(r, c[10]), c13.mul_add(r, c[12]));
+    let from_4 = q6.mul_add(r2, q4);
+    let from_8 = q12.mul_add(r4, q10.mul_add(r2, q8));
+    let from_2 = from_4.mul_add(r4, q2 * r2);
+    let p = 1.0 + (r + from_8.mul_add(r8, from_2));
     let n_bits = (shifted.to_bits() as i64).wrapping_sub(ROUND.to_bits() as i64);
     // 2^(n−1), then × 2: n reaches 1024 just below EXP_MAX, one past the largest exponent
     let half_scale = f64::from_bits((n_bits.wrapping_add(1022) as u64) << 52);
@@ -67,7 +78,13 @@ fn sigmoid_loop(z: &[f64], a: &mut [f64]) {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx512f")]
+fn sigmoid_loop_avx512(z: &[f64], a: &mut [f64]) {
+    sigmoid_loop(z, a)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
 fn sigmoid_loop_avx2(z: &[f64], a: &mut [f64]) {
     sigmoid_loop(z, a)
 }
@@ -76,11 +93,20 @@ fn sigmoid_loop_avx2(z: &[f64], a: &mut [f64]) {
 pub(crate) fn sigmoid_row(z: &[f64], a: &mut [f64]) {
     debug_assert_eq!(z.len(), a.len());
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked on the line above
-        return unsafe { sigmoid_loop_avx2(z, a) };
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked on the line above
+            return unsafe { sigmoid_loop_avx512(z, a) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA, checked on the line above
+            return unsafe { sigmoid_loop_avx2(z, a) };
+        }
     }
-    sigmoid_loop(z, a)
+    // without fused multiply-add in hardware, mul_add is a slow library call
+    for (a, &z) in a.iter_mut().zip(z) {
+        *a = crate::activation::sigmoid(z);
+    }
 }
 
 #[cfg(test)]
@@ -148,10 +174,26 @@ mod tests {
             }
         }
         assert!(worst.0 <= 4, "{} ulps at z = {}", worst.0, worst.1);
-        // the SSE2 loop, as on a CPU without AVX2
-        let mut b = vec![0.0; z.len()];
-        sigmoid_loop(&z, &mut b);
-        assert!(z.iter().zip(&b).all(|(&z, &b)| ulps(b, sigmoid(z)) <= 4));
+        // each vector loop this CPU can run, whichever sigmoid_row picks
+        type Loop = fn(&[f64], &mut [f64]);
+        let mut loops: Vec<(&str, Loop)> = vec![("plain", sigmoid_loop)];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F
+                loops.push(("AVX-512", |z, a| unsafe { sigmoid_loop_avx512(z, a) }));
+            }
+            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                // SAFETY: the CPU has AVX2 and FMA
+                loops.push(("AVX2", |z, a| unsafe { sigmoid_loop_avx2(z, a) }));
+            }
+        }
+        for (name, run) in loops {
+            let mut b = vec![0.0; z.len()];
+            run(&z, &mut b);
+            assert!(z.iter().zip(&b).all(|(&z, &b)| ulps(b, sigmoid(z)) <= 4), "the {name} loop");
+            assert!(a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()), "the {name} loop");
+        }
     }
 
     #[test]
