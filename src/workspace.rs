@@ -315,17 +315,11 @@ impl Network {
         ensure_finite("y", y)?;
         let small = self.layers.iter().all(|layer| m * layer.w.len() <= SMALL)
             && self.layers[depth - 1].activation != Activation::Softmax;
-        if let (true, Some(xs), Some(ys)) = (small, x.as_slice(), y.as_slice()) {
-            let loss = self.small_step(xs, y, ys, eta / m as f64, ws);
-            if !loss.is_finite() {
-                return Err(Error::Value {
-                    name: "loss".into(),
-                    problem: format!("expected a finite loss, got {loss}"),
-                });
-            }
-            return Ok(loss);
-        }
-        let loss = self.general_step(x, y, eta / m as f64, ws);
+        let factor = eta / m as f64;
+        let loss = match (small, x.as_slice(), y.as_slice()) {
+            (true, Some(xs), Some(ys)) => self.small_step(xs, y, ys, factor, ws),
+            _ => self.general_step(x, y, factor, ws),
+        };
         if !loss.is_finite() {
             return Err(Error::Value { name: "loss".into(), problem: format!("expected a finite loss, got {loss}") });
         }

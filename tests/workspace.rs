@@ -222,3 +222,27 @@ fn a_step_refuses_what_does_not_fit_its_workspace() {
     assert_eq!(err, "y[0][0]: expected a finite number, got NaN");
     assert_eq!(net, before);
 }
+
+#[test]
+fn a_loss_that_overflows_is_an_error_on_both_paths() {
+    // y finite but so large that (a − y)² overflows: the small path (3-2-2, one sample) and
+    // the general one (layers past SMALL) both say so rather than return inf
+    let v = Values::chapter();
+    let mut net = v.network().unwrap();
+    let mut ws = Workspace::new(&net, 1);
+    let mut y = v.y.data.clone();
+    y[[0, 0]] = 1e200;
+    let err = net.train_step(&v.x.data, &y, 0.01, &mut ws).unwrap_err().to_string();
+    assert_eq!(err, "loss: expected a finite loss, got inf");
+
+    let sizes = [40, 30, 2];
+    let mut net = Network::init(&sizes, &[Activation::Sigmoid; 2], Loss::Mse, Init::Xavier, 3).unwrap();
+    let m = 8;
+    assert!(m * 40 * 30 > backprop::SMALL);
+    let mut ws = Workspace::new(&net, m);
+    let x = Array2::from_elem((m, 40), 0.5);
+    let mut y = Array2::from_elem((m, 2), 0.5);
+    y[[3, 1]] = -1e200;
+    let err = net.train_step(&x, &y, 0.01, &mut ws).unwrap_err().to_string();
+    assert_eq!(err, "loss: expected a finite loss, got inf");
+}
