@@ -132,7 +132,7 @@ fn run(args: Args) -> Result<(), Error> {
     let chart = Chart::losses(&title, &losses);
     // a log axis shows the whole run (the fast drop and the slow tail); it needs positive losses
     let chart = if losses.iter().all(|l| *l > 0.0) { chart.log_y() } else { chart };
-    chart.save_svg(args.out.join("loss.svg"))?;
+    chart.save(args.out.join("loss.svg"))?;
     println!("wrote {} and {}", csv_path.display(), args.out.join("loss.svg").display());
     println!("final loss {:?}", losses[losses.len() - 1]);
     Ok(())

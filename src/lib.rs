@@ -54,7 +54,7 @@ pub use network::{
     bias_gradient, hidden_error, layer_forward, output_error, sgd, weight_gradient, Gradients, Network, Trace,
 };
 pub use npformat::{show, Dtype};
-pub use plot::{decision_boundary, Chart, Series, Svg};
+pub use plot::{decision_boundary, Chart, Picture, Series};
 pub use train::{train, History, Rng, Training};
 pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};
 pub use workspace::{Workspace, SMALL};

@@ -1,11 +1,120 @@
-//! Line charts of losses (or anything per epoch), drawn with plotters as SVG: shown inline in a
-//! notebook, saved to a file, or embedded in a README.
+//! Pictures drawn with plotters: line charts of losses (or anything per epoch) and a network's
+//! decision over the plane. Each is drawn twice from one drawing, as SVG and as PNG, and shown
+//! inline in a notebook with both in one output: JupyterLab shows the SVG in a trusted notebook
+//! and the PNG in an untrusted one (a notebook just cloned), where it hides stored SVG. The PNG's
+//! text is drawn from the font the crate carries (`src/fonts`), so it needs no system font.
 
 use std::path::Path;
+use std::sync::Once;
 
+use base64::Engine;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
+
+static FONT: &[u8] = include_bytes!("fonts/DejaVuSans-subset.ttf");
+
+/// Registers the carried font as plotters' `sans-serif`, once: every drawing needs it, the SVG
+/// too (plotters measures text with it to lay out labels and legends).
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // the font is the crate's own file; tests draw with it, so a bad file fails them
+        if plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_err() {
+            unreachable!("src/fonts/DejaVuSans-subset.ttf is not a font");
+        }
+    });
+}
+
+/// Something that draws itself on any plotters backend (SVG and bitmap alike).
+trait Drawing {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Draws `drawing` as SVG and as PNG; `name` names it in an error.
+fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
+    register_font();
+    let failed = |e: String| Error::Value { name: name.into(), problem: format!("could not be drawn: {e}") };
+    let (width, height) = drawing.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        drawing.draw(&root).map_err(|e| failed(e.to_string()))?;
+        root.present().map_err(|e| failed(e.to_string()))?;
+    }
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        drawing.draw(&root).map_err(|e| failed(e.to_string()))?;
+        root.present().map_err(|e| failed(e.to_string()))?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().map_err(|e| failed(e.to_string()))?;
+        writer.write_image_data(&rgb).map_err(|e| failed(e.to_string()))?;
+    }
+    Ok(Picture { svg, png })
+}
+
+/// A finished picture, as SVG and as a PNG of the same drawing: shows inline in a notebook
+/// (both in one output), saves to a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    svg: String,
+    png: Vec<u8>,
+}
+
+impl Picture {
+    /// The SVG document.
+    pub fn svg(&self) -> &str {
+        &self.svg
+    }
+
+    /// The PNG file's bytes.
+    pub fn png(&self) -> &[u8] {
+        &self.png
+    }
+
+    /// Writes the picture to `path`: PNG when its name ends in `.png`, SVG when in `.svg`.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes: &[u8] = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => self.svg.as_bytes(),
+            Some("png") => &self.png,
+            _ => {
+                return Err(Error::Value {
+                    name: format!("picture file {}", path.display()),
+                    problem: "expected a name ending in .svg or .png".into(),
+                })
+            }
+        };
+        std::fs::write(path, bytes).map_err(|source| Error::Io { file: path.to_path_buf(), source })
+    }
+
+    /// What a notebook on the Rust kernel shows: the SVG and the PNG as one output, each a MIME
+    /// type of the same bundle.
+    pub fn evcxr_content(&self) -> String {
+        let png = base64::engine::general_purpose::STANDARD.encode(&self.png);
+        format!(
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT image/png\n{png}\nEVCXR_END_CONTENT",
+            self.svg
+        )
+    }
+
+    /// Shows the picture inline in a Jupyter notebook on the Rust kernel (evcxr calls this when
+    /// a cell's value is a `Picture`).
+    pub fn evcxr_display(&self) {
+        println!("{}", self.evcxr_content());
+    }
+}
 
 /// One named line.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,28 +217,32 @@ impl Chart {
         Ok((n, lo, hi))
     }
 
-    /// The chart as an SVG document.
-    pub fn to_svg(&self) -> Result<String> {
+    /// The chart drawn, as SVG and PNG.
+    pub fn picture(&self) -> Result<Picture> {
         let (n, lo, hi) = self.check()?;
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
-            self.draw(&root, n, lo, hi).map_err(|e| Error::Value {
-                name: format!("chart {:?}", self.title),
-                problem: format!("could not be drawn: {e}"),
-            })?;
-            root.present().map_err(|e| Error::Value { name: "chart".into(), problem: e.to_string() })?;
-        }
-        Ok(svg)
+        picture(&ChartDrawing { chart: self, n, lo, hi }, &format!("chart {:?}", self.title))
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-        n: usize,
-        lo: f64,
-        hi: f64,
-    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    /// The chart as an SVG document.
+    pub fn to_svg(&self) -> Result<String> {
+        Ok(self.picture()?.svg)
+    }
+
+    /// Writes the chart to `path`, as PNG or SVG by the name's ending (`.png`, `.svg`).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.picture()?.save(path)
+    }
+
+    /// Shows the chart inline in a Jupyter notebook on the Rust kernel (evcxr calls this when a
+    /// cell's value is a `Chart`): SVG and PNG in one output.
+    pub fn evcxr_display(&self) {
+        match self.picture() {
+            Ok(picture) => picture.evcxr_display(),
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, n: usize, lo: f64, hi: f64) -> DrawResult<DB> {
         root.fill(&WHITE)?;
         let x_range = 1.0..(n.max(2) as f64);
         let mut builder = ChartBuilder::on(root);
@@ -186,38 +299,23 @@ impl Chart {
             .border_style(BLACK)
             .draw()
     }
-
-    /// Writes the SVG to `path`.
-    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        let svg = self.to_svg()?;
-        std::fs::write(path, svg).map_err(|source| Error::Io { file: path.to_path_buf(), source })
-    }
-
-    /// Shows the chart inline in a Jupyter notebook on the Rust kernel (evcxr calls this when a
-    /// cell's value is a `Chart`).
-    pub fn evcxr_display(&self) {
-        match self.to_svg() {
-            Ok(svg) => println!("EVCXR_BEGIN_CONTENT image/svg+xml\n{svg}\nEVCXR_END_CONTENT"),
-            Err(e) => eprintln!("{e}"),
-        }
-    }
 }
 
-/// A finished SVG picture: shows inline in a notebook, saves to a file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Svg(pub String);
+/// A chart whose values were checked: what `picture` draws.
+struct ChartDrawing<'a> {
+    chart: &'a Chart,
+    n: usize,
+    lo: f64,
+    hi: f64,
+}
 
-impl Svg {
-    /// Writes the SVG to `path`.
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, &self.0).map_err(|source| Error::Io { file: path.to_path_buf(), source })
+impl Drawing for ChartDrawing<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.chart.size
     }
 
-    /// Shows the picture inline in a Jupyter notebook on the Rust kernel.
-    pub fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT", self.0);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        self.chart.draw(root, self.n, self.lo, self.hi)
     }
 }
 
@@ -229,7 +327,7 @@ pub fn decision_boundary(
     x: &ndarray::Array2<f64>,
     y: &ndarray::Array2<f64>,
     title: &str,
-) -> Result<Svg> {
+) -> Result<Picture> {
     let bad = |problem: String| Error::Value { name: "decision_boundary".into(), problem };
     if net.sizes()[0] != 2 || net.sizes()[net.depth()] != 1 {
         return Err(bad(format!("expected a network with 2 inputs and 1 output, got layer sizes {:?}", net.sizes())));
@@ -242,7 +340,6 @@ pub fn decision_boundary(
     let pad0 = (hi0 - lo0).max(1e-9) * 0.1;
     let pad1 = (hi1 - lo1).max(1e-9) * 0.1;
     let (x0, x1, y0, y1) = (lo0 - pad0, hi0 + pad0, lo1 - pad1, hi1 + pad1);
-    const GRID: usize = 40;
     let step0 = (x1 - x0) / GRID as f64;
     let step1 = (y1 - y0) / GRID as f64;
     let grid = ndarray::Array2::from_shape_fn((GRID * GRID, 2), |(k, c)| {
@@ -254,37 +351,53 @@ pub fn decision_boundary(
         }
     });
     let out = net.predict(&grid)?;
-    let blue = (31.0, 119.0, 180.0);
-    let orange = (255.0, 127.0, 14.0);
-    let shade = |p: f64| {
-        let p = p.clamp(0.0, 1.0);
-        let mix = |a: f64, b: f64| (255.0 + (a + (b - a) * p - 255.0) * 0.45) as u8;
-        RGBColor(mix(blue.0, orange.0), mix(blue.1, orange.1), mix(blue.2, orange.2))
-    };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (520, 480)).into_drawing_area();
-        let draw = || -> std::result::Result<(), DrawingAreaErrorKind<std::io::Error>> {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 20))
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(44)
-                .build_cartesian_2d(x0..x1, y0..y1)?;
-            chart.configure_mesh().disable_mesh().x_desc("x1").y_desc("x2").draw()?;
-            chart.draw_series((0..GRID * GRID).map(|k| {
-                let (i, j) = ((k % GRID) as f64, (k / GRID) as f64);
-                let corner = (x0 + i * step0, y0 + j * step1);
-                Rectangle::new([corner, (corner.0 + step0, corner.1 + step1)], shade(out[[k, 0]]).filled())
-            }))?;
-            chart.draw_series(x.rows().into_iter().zip(y.iter()).map(|(p, &label)| {
-                let color = if label >= 0.5 { RGBColor(255, 127, 14) } else { RGBColor(31, 119, 180) };
-                Circle::new((p[0], p[1]), 3, color.filled().stroke_width(1))
-            }))?;
-            root.present()
-        };
-        draw().map_err(|e| bad(format!("could not be drawn: {e}")))?;
+    let region = Region { x: x.view(), y: y.view(), out, title, bounds: (x0, x1, y0, y1) };
+    picture(&region, "decision_boundary")
+}
+
+/// Cells of the plane shaded by the network's output, with the samples over them.
+struct Region<'a> {
+    x: ndarray::ArrayView2<'a, f64>, // (m, 2)
+    y: ndarray::ArrayView2<'a, f64>, // (m, 1)
+    out: ndarray::Array2<f64>,       // (GRID², 1): the output at each cell's centre
+    title: &'a str,
+    bounds: (f64, f64, f64, f64), // x1 from, x1 to, x2 from, x2 to
+}
+
+const GRID: usize = 40;
+
+impl Drawing for Region<'_> {
+    fn size(&self) -> (u32, u32) {
+        (520, 480)
     }
-    Ok(Svg(svg))
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let blue = (31.0, 119.0, 180.0);
+        let orange = (255.0, 127.0, 14.0);
+        let shade = |p: f64| {
+            let p = p.clamp(0.0, 1.0);
+            let mix = |a: f64, b: f64| (255.0 + (a + (b - a) * p - 255.0) * 0.45) as u8;
+            RGBColor(mix(blue.0, orange.0), mix(blue.1, orange.1), mix(blue.2, orange.2))
+        };
+        let (x0, x1, y0, y1) = self.bounds;
+        let (step0, step1) = ((x1 - x0) / GRID as f64, (y1 - y0) / GRID as f64);
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(self.title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(44)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        chart.configure_mesh().disable_mesh().x_desc("x1").y_desc("x2").draw()?;
+        chart.draw_series((0..GRID * GRID).map(|k| {
+            let (i, j) = ((k % GRID) as f64, (k / GRID) as f64);
+            let corner = (x0 + i * step0, y0 + j * step1);
+            Rectangle::new([corner, (corner.0 + step0, corner.1 + step1)], shade(self.out[[k, 0]]).filled())
+        }))?;
+        chart.draw_series(self.x.rows().into_iter().zip(self.y.iter()).map(|(p, &label)| {
+            let color = if label >= 0.5 { RGBColor(255, 127, 14) } else { RGBColor(31, 119, 180) };
+            Circle::new((p[0], p[1]), 3, color.filled().stroke_width(1))
+        }))?;
+        Ok(())
+    }
 }

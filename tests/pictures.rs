@@ -1,0 +1,96 @@
+//! Every picture comes as SVG and as a PNG of the same drawing, whose text is drawn from the
+//! crate's own font: a notebook opened untrusted (JupyterLab hides its stored SVG) shows the PNG.
+
+use backprop::ndarray::{array, Array2};
+use backprop::{datasets, decision_boundary, Activation, Chart, Init, Loss, Network, Picture};
+use base64::Engine;
+
+/// The PNG's pixels as RGB rows, with its width and height.
+fn decode(png: &[u8]) -> (Vec<u8>, u32, u32) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("one frame");
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (buf, info.width, info.height)
+}
+
+/// How many pixels in rows `rows` are dark (text and lines; the background is white).
+fn dark_pixels(rgb: &[u8], width: u32, rows: std::ops::Range<u32>) -> usize {
+    let row = width as usize * 3;
+    rgb[rows.start as usize * row..rows.end as usize * row]
+        .chunks(3)
+        .filter(|p| p.iter().map(|&c| c as u32).sum::<u32>() < 3 * 100)
+        .count()
+}
+
+fn chart() -> Chart {
+    Chart::new("Learning rates").series("eta = 0.1", &[0.5, 0.4, 0.3]).series("eta = 1", &[0.5, 0.1, 0.05]).log_y()
+}
+
+#[test]
+fn a_chart_is_a_png_of_its_size_with_its_title_drawn_in_the_crates_font() {
+    let picture = chart().size(500, 300).picture().unwrap();
+    let (rgb, width, height) = decode(picture.png());
+    assert_eq!((width, height), (500, 300));
+    // the caption sits in the top 40 rows, above the plotting area: dark pixels there are text
+    let title = dark_pixels(&rgb, width, 0..40);
+    assert!(title > 200, "the title drew {title} dark pixels");
+    // the same chart without a title draws none there, so the count above is the title's
+    let (untitled, _, _) = decode(Chart::new("").series("x", &[0.5, 0.4]).size(500, 300).picture().unwrap().png());
+    assert_eq!(dark_pixels(&untitled, width, 0..12), 0);
+}
+
+#[test]
+fn the_svg_and_the_png_are_one_drawing() {
+    let picture = chart().picture().unwrap();
+    assert!(picture.svg().starts_with("<svg") && picture.svg().contains("eta = 0.1"));
+    assert_eq!(chart().to_svg().unwrap(), picture.svg());
+    assert_eq!(decode(picture.png()).1, 640);
+}
+
+#[test]
+fn a_notebook_gets_the_svg_and_the_png_in_one_output() {
+    let picture = chart().picture().unwrap();
+    let content = picture.evcxr_content();
+    let blocks: Vec<&str> = content.split("EVCXR_BEGIN_CONTENT ").skip(1).collect();
+    assert_eq!(blocks.len(), 2, "{content:.200}");
+    assert!(blocks[0].starts_with("image/svg+xml\n<svg") && blocks[0].trim_end().ends_with("EVCXR_END_CONTENT"));
+    let png = blocks[1].strip_prefix("image/png\n").unwrap().trim_end().strip_suffix("EVCXR_END_CONTENT").unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(png.trim_end()).unwrap();
+    assert_eq!(bytes, picture.png());
+}
+
+#[test]
+fn a_decision_boundary_is_a_png_too() {
+    let (x, y) = datasets::two_moons(40, 0.1, 3);
+    let net =
+        Network::init(&[2, 4, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::BinaryCrossEntropy, Init::Xavier, 3)
+            .unwrap();
+    let picture = decision_boundary(&net, &x, &y, "Before training").unwrap();
+    let (rgb, width, height) = decode(picture.png());
+    assert_eq!((width, height), (520, 480));
+    assert!(dark_pixels(&rgb, width, 0..35) > 100, "no title");
+    // the grid is shaded, so most pixels are neither white nor dark
+    let shaded = rgb.chunks(3).filter(|p| p.iter().any(|&c| c < 250) && p.iter().all(|&c| c > 100)).count();
+    assert!(shaded > (width * height / 2) as usize, "{shaded} shaded pixels");
+    let wrong: Array2<f64> = array![[1.0, 2.0, 3.0]];
+    let err = decision_boundary(&net, &wrong, &array![[1.0]], "x").unwrap_err().to_string();
+    assert!(err.contains("expected x (m, 2) and y (m, 1)"), "{err}");
+}
+
+#[test]
+fn a_picture_saves_as_png_or_svg_by_its_name_and_refuses_other_names() {
+    let dir = std::env::temp_dir().join(format!("backprop-pictures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let picture: Picture = chart().picture().unwrap();
+    picture.save(dir.join("loss.png")).unwrap();
+    picture.save(dir.join("loss.SVG")).unwrap();
+    assert_eq!(std::fs::read(dir.join("loss.png")).unwrap(), picture.png());
+    assert_eq!(std::fs::read_to_string(dir.join("loss.SVG")).unwrap(), picture.svg());
+    let err = picture.save(dir.join("loss.jpg")).unwrap_err().to_string();
+    assert!(err.contains("loss.jpg") && err.contains("expected a name ending in .svg or .png"), "{err}");
+    let err = picture.save(dir.join("no-such-folder").join("loss.png")).unwrap_err().to_string();
+    assert!(err.contains("no-such-folder"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
