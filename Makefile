@@ -1,20 +1,26 @@
 # The two commands of the README, and the set-up both run first.
 .PHONY: setup notebooks test lint readme-plot browser-check
 
-# .venv with environment.yml's pins, the rust kernel inside it, mold; fast when all is there
+# any Python 3.10 or newer: make setup PYTHON=python3.12
+PYTHON ?= python3
+
+# .venv with environment.lock's versions, the rust kernel inside it, and (optional) mold and
+# KaTeX; fast when all is there
 setup:
-	python3 scripts/setup
+	$(PYTHON) scripts/setup
 
 # the main job: execute every notebook and store its outputs (and their plain-text copies)
 notebooks: setup
 	scripts/check-notebooks --write
 	scripts/export-notebooks
 
-# every test: the crate's, then every notebook re-executed against its stored outputs and
-# run in JupyterLab in headless Chromium, then the tests of the tooling
+# every test: the crate's, then every notebook re-executed against its stored outputs, opened
+# as cloned (untrusted, not run) and run in JupyterLab in headless Chromium, then the tests of
+# the tooling
 test: setup lint
 	cargo test
 	scripts/check-notebooks
+	scripts/browser-check --as-cloned
 	scripts/browser-check
 	.venv/bin/python -m pytest -q tests/tools
 
