@@ -22,3 +22,49 @@ def test_a_panicking_cell_fails_the_browser_check(tmp_path):
     assert "panic.ipynb: cell 3 ('let v: Vec<i32> = Vec::new(); v[3];') panicked:" in out
     assert "index out of bounds" in out
     assert done.stdout.strip().splitlines()[-1] == "browser: 0 passed, 1 failed"
+
+
+def png_bytes(width=40, height=20):
+    """A small grey PNG, written by hand (zlib and struct): no image library needed."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def picture_notebook(folder, name, with_png):
+    import base64
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="grey"/></svg>'
+    data = {"image/svg+xml": svg}
+    if with_png:
+        data["image/png"] = base64.b64encode(png_bytes()).decode()
+    cell = new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", data=data)], execution_count=1)
+    nb = new_notebook(cells=[new_markdown_cell("# a picture"), cell])
+    nb.metadata.kernelspec = {"name": "rust", "display_name": "Rust", "language": "rust"}
+    folder.mkdir()
+    nbformat.write(nb, folder / name)
+
+
+def as_cloned(folder):
+    done = subprocess.run([sys.executable, ROOT / "scripts" / "browser-check", "--as-cloned", "--notebook-dir", str(folder)],
+                          capture_output=True, text=True, timeout=600)
+    return done.returncode, done.stdout + done.stderr, done.stdout.strip().splitlines()[-1]
+
+
+def test_a_picture_stored_as_svg_only_fails_the_check_of_the_notebook_as_cloned(tmp_path):
+    picture_notebook(tmp_path / "svg", "svg-only.ipynb", with_png=False)
+    code, out, last = as_cloned(tmp_path / "svg")
+    assert code == 1, out
+    assert "svg-only.ipynb: cell 2 ('chart'): 1 stored picture(s), 0 visible" in out
+    assert last == "browser: 0 passed, 1 failed"
+
+
+def test_a_picture_with_a_png_beside_its_svg_shows_in_the_notebook_as_cloned(tmp_path):
+    picture_notebook(tmp_path / "png", "with-png.ipynb", with_png=True)
+    code, out, last = as_cloned(tmp_path / "png")
+    assert code == 0, out
+    assert last == "browser: 1 passed, 0 failed"
