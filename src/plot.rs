@@ -57,7 +57,9 @@ fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
         let mut encoder = png::Encoder::new(&mut png, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
+        // a fifth of the bytes of Fast (12 against 60 KB for a loss chart), for 20 ms more in a
+        // notebook, whose crates are built without optimization
+        encoder.set_compression(png::Compression::Balanced);
         let mut writer = encoder.write_header().map_err(|e| failed(e.to_string()))?;
         writer.write_image_data(&rgb).map_err(|e| failed(e.to_string()))?;
     }

@@ -22,10 +22,10 @@ def script(name):
     return module
 
 
-def check_notebooks(*args):
-    """Runs scripts/check-notebooks; returns (exit code, stdout + stderr)."""
+def check_notebooks(*args, env=None):
+    """Runs scripts/check-notebooks (in `env` when given); returns (exit code, stdout + stderr)."""
     done = subprocess.run([sys.executable, ROOT / "scripts" / "check-notebooks", *map(str, args)],
-                          capture_output=True, text=True, timeout=1800)
+                          capture_output=True, text=True, timeout=1800, env=env)
     return done.returncode, done.stdout + done.stderr
 
 

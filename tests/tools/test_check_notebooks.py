@@ -3,7 +3,9 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import check_notebooks
+from helpers import ROOT, check_notebooks, script
+
+checker = script("check-notebooks")
 
 
 def notebook(tmp_path, *sources, outputs=None):
@@ -61,13 +63,26 @@ def test_fails_on_a_stale_stored_output(tmp_path):
     assert "-41" in out and "+42" in out
 
 
-def test_write_stores_what_execution_printed(tmp_path):
-    path = notebook(tmp_path, 'println!("{}", 6 * 7);', outputs=[stdout("41\n")])
+def test_write_stores_what_execution_printed_numbered_as_one_clean_run(tmp_path):
+    path = notebook(tmp_path, 'println!("{}", 6 * 7);', "let v = 1 + 1;", "v", outputs=[stdout("41\n")])
     code, out = check_notebooks("--write", path)
     assert code == 0, out
-    cell = nbformat.read(path, as_version=4).cells[0]
-    assert [o["text"] for o in cell.outputs] == ["42\n"]
+    nb = nbformat.read(path, as_version=4)
+    assert [o["text"] for o in nb.cells[0].outputs] == ["42\n"]
+    # the reruns took the kernel's counter to 9; what is stored reads 1, 2, 3 as after one run
+    assert [c.execution_count for c in nb.cells] == [1, 2, 3]
+    assert nb.cells[2].outputs[0]["execution_count"] == 3
+    assert checker.counts_out_of_order(nb) == []
     assert check_notebooks(path)[0] == 0
+
+
+def test_the_committed_notebooks_are_numbered_as_one_clean_run():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert checker.counts_out_of_order(nb) == [], path.name
+    # and the check sees counts that a re-run pass left
+    nb.cells[[c.cell_type for c in nb.cells].index("code")].execution_count = 36
+    assert checker.counts_out_of_order(nb)[0] == (1, 36)
 
 
 def test_fails_on_a_cell_that_prints_differently_when_run_again(tmp_path):
