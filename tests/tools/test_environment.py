@@ -111,3 +111,17 @@ def test_the_plain_text_copies_of_the_notebooks_are_current(tmp_path):
     first = sorted(tmp_path.glob("*.md"))[0]
     first.write_text(first.read_text().replace("```rust", "```rust\n// an edit not made in the notebook", 1))
     assert export.main(["--check"], text_dir=tmp_path) == 1
+
+
+def test_apt_get_is_used_only_as_root_or_with_a_password_free_sudo(monkeypatch):
+    monkeypatch.setattr(setup.os, "geteuid", lambda: 1000)
+    real_which = setup.shutil.which
+    monkeypatch.setattr(setup.shutil, "which", lambda name, *a, **k: None if name in ("sudo", "mold") else real_which(name, *a, **k))
+    assert setup.can_apt() is None
+    # a sudo that would ask for a password counts as none
+    monkeypatch.setattr(setup.shutil, "which", lambda name, *a, **k: "/usr/bin/sudo" if name == "sudo" else real_which(name, *a, **k))
+    monkeypatch.setattr(setup.subprocess, "run", lambda cmd, **k: setup.subprocess.CompletedProcess(cmd, 1))
+    assert setup.can_apt() is None
+    # as root, apt-get runs as it is
+    monkeypatch.setattr(setup.os, "geteuid", lambda: 0)
+    assert setup.can_apt() == ([] if real_which("apt-get") else None)
