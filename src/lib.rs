@@ -45,6 +45,18 @@ mod workspace;
 
 pub use ndarray;
 
+/// Whether this crate was compiled with debug assertions: true in an unoptimized build (a plain
+/// `cargo build`, or a notebook kernel that builds its dependencies as it builds its cells),
+/// false where the crate is optimized (`--release`, or the notebooks' kernel as `make setup`
+/// registers it, which builds every dependency at opt-level 3 and the cells at `:opt 0`).
+///
+/// ```
+/// assert_eq!(backprop::built_with_debug_assertions(), cfg!(debug_assertions));
+/// ```
+pub fn built_with_debug_assertions() -> bool {
+    cfg!(debug_assertions)
+}
+
 pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
 pub use error::{Error, Result};
 pub use gradcheck::{gradient_check, GradCheck};

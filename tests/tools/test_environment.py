@@ -2,6 +2,7 @@
 versions `make setup` installs. The lock must stay inside the bounds, .venv must hold the lock,
 and each kind of drift must be caught."""
 
+import json
 import os
 import pathlib
 import re
@@ -64,10 +65,29 @@ def test_environment_yml_asks_for_the_rust_that_the_locked_kernel_needs():
     assert "evcxr" not in setup.bounds(YML)
 
 
-def test_the_readmes_conda_path_builds_the_locked_kernel():
+def test_the_readmes_conda_path_registers_the_kernel_with_setup(monkeypatch, capsys):
     readme = (ROOT / "README.md").read_text()
-    kernel = setup.lock(LOCK)["evcxr_jupyter"]
-    assert f"cargo install --locked evcxr_jupyter --version {kernel} " in readme
+    assert "conda env create -f environment.yml && conda activate backprop\npython scripts/setup --conda\n" in readme
+    # outside an active environment it says what to do rather than install anywhere
+    monkeypatch.delenv("CONDA_PREFIX", raising=False)
+    assert setup.conda(setup.lock(LOCK), setup.bounds(YML)) == 1
+    assert "run `conda activate backprop` first" in capsys.readouterr().err
+
+
+def test_the_kernel_builds_in_a_folder_whose_cargo_config_optimizes_dependencies():
+    kernels = ROOT / ".venv" / "share" / "jupyter"
+    assert setup.kernel_problems(kernels) == []
+    spec = json.loads((kernels / "kernels" / "rust" / "kernel.json").read_text())
+    config = pathlib.Path(spec["env"]["TMPDIR"]) / ".cargo" / "config.toml"
+    assert '[profile.dev.package."*"]\nopt-level = 3\n' in config.read_text()
+
+
+def test_a_kernel_registered_without_the_build_folder_is_reported(tmp_path):
+    spec = tmp_path / "kernels" / "rust" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(json.dumps({"argv": ["evcxr_jupyter", "--control_file", "{connection_file}"]}))
+    problems = setup.kernel_problems(tmp_path)
+    assert len(problems) == 2 and "does not set TMPDIR=" in problems[0] and "config.toml is missing" in problems[1]
 
 
 def test_a_package_in_environment_yml_without_a_pin_is_reported():
