@@ -1,5 +1,5 @@
 # The two commands of the README, and the set-up both run first.
-.PHONY: setup notebooks test lint readme-plot browser-check
+.PHONY: setup notebooks test lint readme-plot browser-check book
 
 # any Python 3.10 or newer: make setup PYTHON=python3.12
 PYTHON ?= python3
@@ -15,13 +15,15 @@ notebooks: setup
 	scripts/export-notebooks
 
 # every test: the crate's, then every notebook re-executed against its stored outputs, opened
-# as cloned (untrusted, not run) and run in JupyterLab in headless Chromium, then the tests of
-# the tooling
+# as cloned (untrusted, not run) and run in JupyterLab in headless Chromium, the book built and
+# read offline in Chromium, then the tests of the tooling
 test: setup lint
 	cargo test
 	scripts/check-notebooks
 	scripts/browser-check --as-cloned
 	scripts/browser-check
+	scripts/build-book
+	scripts/book-check
 	.venv/bin/python -m pytest -q tests/tools
 
 # the loss plot in the README, made by the train example (tests check it is current)
@@ -39,3 +41,7 @@ lint:
 # target/browser/
 browser-check: setup
 	scripts/browser-check
+
+# the notebooks as a static site from their stored outputs (no cell runs): target/book/
+book: setup
+	scripts/build-book
