@@ -35,7 +35,7 @@ def test_a_book_of_good_notebooks_passes_and_links_each_ipynb(tmp_path):
     code, out, _ = run("build-book", "--notebook-dir", tmp_path / "nb", "--out", tmp_path / "book")
     assert code == 0, out
     assert (tmp_path / "book" / "notebooks" / "01-good.ipynb").read_bytes() == (tmp_path / "nb" / "01-good.ipynb").read_bytes()
-    code, out, last = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb")
+    code, out, last = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb", "--shots", tmp_path / "shots")
     assert code == 0, out
     assert last == "book: 2 passed, 0 failed"
 
@@ -47,7 +47,7 @@ def test_the_check_catches_an_outside_request_broken_math_and_a_picture_without_
           new_markdown_cell("An unknown command: $\\undefinedmacro x$."),
           new_code_cell("chart", execution_count=1, outputs=[new_output("display_data", data={"image/png": "bm90IGEgcG5n"})]))
     assert run("build-book", "--notebook-dir", tmp_path / "nb", "--out", tmp_path / "book")[0] == 0
-    code, out, last = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb")
+    code, out, last = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb", "--shots", tmp_path / "shots")
     assert code == 1, out
     assert "02-bad.html: 1 request(s) to another host, blocked: https://example.invalid/plot.png" in out
     assert "02-bad.html: math left as raw TeX ($$, \\frac{)" in out
@@ -60,6 +60,6 @@ def test_the_check_catches_a_notebook_missing_from_the_table_of_contents(tmp_pat
     good(tmp_path / "nb")
     assert run("build-book", "--notebook-dir", tmp_path / "nb", "--out", tmp_path / "book")[0] == 0
     write(tmp_path / "nb", "02-later.ipynb", new_markdown_cell("# Added after the build"))
-    code, out, _ = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb")
+    code, out, _ = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb", "--shots", tmp_path / "shots")
     assert code == 1, out
     assert "index.html: 02-later.ipynb has no entry in the table of contents" in out
