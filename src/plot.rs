@@ -35,35 +35,72 @@ trait Drawing {
 
 type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-/// Draws `drawing` as SVG and as PNG; `name` names it in an error.
-fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
+/// The error for a drawing that plotters or the PNG encoder refused; `name` names the drawing.
+fn not_drawn(name: &str, e: impl std::fmt::Display) -> Error {
+    Error::Value { name: name.into(), problem: format!("could not be drawn: {e}") }
+}
+
+/// `drawing` as an SVG document.
+fn svg_of(drawing: &impl Drawing, name: &str) -> Result<String> {
     register_font();
-    let failed = |e: String| Error::Value { name: name.into(), problem: format!("could not be drawn: {e}") };
-    let (width, height) = drawing.size();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        drawing.draw(&root).map_err(|e| failed(e.to_string()))?;
-        root.present().map_err(|e| failed(e.to_string()))?;
+        let root = SVGBackend::with_string(&mut svg, drawing.size()).into_drawing_area();
+        drawing.draw(&root).map_err(|e| not_drawn(name, e))?;
+        root.present().map_err(|e| not_drawn(name, e))?;
     }
+    Ok(svg)
+}
+
+/// `drawing` as the bytes of a PNG file.
+fn png_of(drawing: &impl Drawing, name: &str) -> Result<Vec<u8>> {
+    register_font();
+    let (width, height) = drawing.size();
     let mut rgb = vec![0u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
-        drawing.draw(&root).map_err(|e| failed(e.to_string()))?;
-        root.present().map_err(|e| failed(e.to_string()))?;
+        drawing.draw(&root).map_err(|e| not_drawn(name, e))?;
+        root.present().map_err(|e| not_drawn(name, e))?;
     }
     let mut png = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut png, width, height);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        // a fifth of the bytes of Fast (12 against 60 KB for a loss chart), for 20 ms more in a
-        // notebook, whose crates are built without optimization
-        encoder.set_compression(png::Compression::Balanced);
-        let mut writer = encoder.write_header().map_err(|e| failed(e.to_string()))?;
-        writer.write_image_data(&rgb).map_err(|e| failed(e.to_string()))?;
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // a fifth of the bytes of Fast (12 against 60 KB for a loss chart), for 20 ms more in a
+    // notebook, whose crates are built without optimization
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header().map_err(|e| not_drawn(name, e))?;
+    writer.write_image_data(&rgb).map_err(|e| not_drawn(name, e))?;
+    writer.finish().map_err(|e| not_drawn(name, e))?;
+    Ok(png)
+}
+
+/// `drawing` as SVG and as PNG.
+fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
+    Ok(Picture { svg: svg_of(drawing, name)?, png: png_of(drawing, name)? })
+}
+
+/// What a picture file holds, told by its name.
+enum Format {
+    Svg,
+    Png,
+}
+
+impl Format {
+    fn of(path: &Path) -> Result<Format> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => Ok(Format::Svg),
+            Some("png") => Ok(Format::Png),
+            _ => Err(Error::Value {
+                name: format!("picture file {}", path.display()),
+                problem: "expected a name ending in .svg or .png".into(),
+            }),
+        }
     }
-    Ok(Picture { svg, png })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|source| Error::Io { file: path.to_path_buf(), source })
 }
 
 /// A finished picture, as SVG and as a PNG of the same drawing: shows inline in a notebook
@@ -88,17 +125,11 @@ impl Picture {
     /// Writes the picture to `path`: PNG when its name ends in `.png`, SVG when in `.svg`.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let bytes: &[u8] = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("svg") => self.svg.as_bytes(),
-            Some("png") => &self.png,
-            _ => {
-                return Err(Error::Value {
-                    name: format!("picture file {}", path.display()),
-                    problem: "expected a name ending in .svg or .png".into(),
-                })
-            }
+        let bytes = match Format::of(path)? {
+            Format::Svg => self.svg.as_bytes(),
+            Format::Png => &self.png,
         };
-        std::fs::write(path, bytes).map_err(|source| Error::Io { file: path.to_path_buf(), source })
+        write(path, bytes)
     }
 
     /// What a notebook on the Rust kernel shows: the SVG and the PNG as one output, each a MIME
@@ -219,20 +250,34 @@ impl Chart {
         Ok((n, lo, hi))
     }
 
+    /// The chart with its values checked, ready to draw, and its name for an error.
+    fn drawing(&self) -> Result<(ChartDrawing<'_>, String)> {
+        let (n, lo, hi) = self.check()?;
+        Ok((ChartDrawing { chart: self, n, lo, hi }, format!("chart {:?}", self.title)))
+    }
+
     /// The chart drawn, as SVG and PNG.
     pub fn picture(&self) -> Result<Picture> {
-        let (n, lo, hi) = self.check()?;
-        picture(&ChartDrawing { chart: self, n, lo, hi }, &format!("chart {:?}", self.title))
+        let (drawing, name) = self.drawing()?;
+        picture(&drawing, &name)
     }
 
-    /// The chart as an SVG document.
+    /// The chart as an SVG document (drawn as SVG only).
     pub fn to_svg(&self) -> Result<String> {
-        Ok(self.picture()?.svg)
+        let (drawing, name) = self.drawing()?;
+        svg_of(&drawing, &name)
     }
 
-    /// Writes the chart to `path`, as PNG or SVG by the name's ending (`.png`, `.svg`).
+    /// Writes the chart to `path`, as PNG or SVG by the name's ending (`.png`, `.svg`), drawing
+    /// only that one.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        self.picture()?.save(path)
+        let path = path.as_ref();
+        let format = Format::of(path)?;
+        let (drawing, name) = self.drawing()?;
+        match format {
+            Format::Svg => write(path, svg_of(&drawing, &name)?.as_bytes()),
+            Format::Png => write(path, &png_of(&drawing, &name)?),
+        }
     }
 
     /// Shows the chart inline in a Jupyter notebook on the Rust kernel (evcxr calls this when a

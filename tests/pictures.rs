@@ -90,6 +90,13 @@ fn a_picture_saves_as_png_or_svg_by_its_name_and_refuses_other_names() {
     assert_eq!(std::fs::read_to_string(dir.join("loss.SVG")).unwrap(), picture.svg());
     let err = picture.save(dir.join("loss.jpg")).unwrap_err().to_string();
     assert!(err.contains("loss.jpg") && err.contains("expected a name ending in .svg or .png"), "{err}");
+    // a chart saved straight to a file draws only the format its name asks for, the same bytes
+    chart().save(dir.join("chart.png")).unwrap();
+    assert_eq!(std::fs::read(dir.join("chart.png")).unwrap(), picture.png());
+    chart().save(dir.join("chart.svg")).unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join("chart.svg")).unwrap(), picture.svg());
+    let err = chart().save(dir.join("chart.pdf")).unwrap_err().to_string();
+    assert!(err.contains("expected a name ending in .svg or .png"), "{err}");
     let err = picture.save(dir.join("no-such-folder").join("loss.png")).unwrap_err().to_string();
     assert!(err.contains("no-such-folder"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
