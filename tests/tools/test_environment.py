@@ -70,7 +70,7 @@ def test_the_readmes_conda_path_registers_the_kernel_with_setup(monkeypatch, cap
     assert "conda env create -f environment.yml && conda activate backprop\npython scripts/setup --conda\n" in readme
     # outside an active environment it says what to do rather than install anywhere
     monkeypatch.delenv("CONDA_PREFIX", raising=False)
-    assert setup.conda(setup.lock(LOCK), setup.bounds(YML)) == 1
+    assert setup.conda(setup.lock(LOCK)) == 1
     assert "run `conda activate backprop` first" in capsys.readouterr().err
 
 
