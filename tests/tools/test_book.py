@@ -63,3 +63,20 @@ def test_the_check_catches_a_notebook_missing_from_the_table_of_contents(tmp_pat
     code, out, _ = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb", "--shots", tmp_path / "shots")
     assert code == 1, out
     assert "index.html: 02-later.ipynb has no entry in the table of contents" in out
+
+
+def test_the_check_catches_a_page_with_fewer_pictures_than_its_notebook_stores(tmp_path):
+    import base64
+    import re
+
+    from test_browser_check import png_bytes
+    picture = new_output("display_data", data={"image/png": base64.b64encode(png_bytes()).decode()})
+    write(tmp_path / "nb", "01-chart.ipynb", new_markdown_cell("# A chart"), new_code_cell("chart", execution_count=1, outputs=[picture]))
+    assert run("build-book", "--notebook-dir", tmp_path / "nb", "--out", tmp_path / "book")[0] == 0
+    page = tmp_path / "book" / "01-chart.html"
+    html, dropped = re.subn(r"<img [^>]*src=\"data:image/png[^>]*>", "", page.read_text())
+    assert dropped == 1
+    page.write_text(html)
+    code, out, _ = run("book-check", "--book", tmp_path / "book", "--notebook-dir", tmp_path / "nb", "--shots", tmp_path / "shots")
+    assert code == 1, out
+    assert "01-chart.html: 1 picture(s) stored in the notebook, 0 on the page" in out
