@@ -18,7 +18,7 @@ notebooks: setup
 # as cloned (untrusted, not run) and run in JupyterLab in headless Chromium, the book built and
 # read offline in Chromium, then the tests of the tooling
 test: setup lint
-	cargo test
+	cargo test --features cli
 	scripts/check-notebooks
 	scripts/browser-check --as-cloned
 	scripts/browser-check
@@ -26,15 +26,15 @@ test: setup lint
 	scripts/book-check
 	.venv/bin/python -m pytest -q tests/tools
 
-# the loss plot in the README, made by the train example (tests check it is current)
+# the loss plot in the README, made by `backprop train` (tests check it is current)
 readme-plot:
-	cargo run --release --example train -- --epochs 5000 --learning-rate 0.5 --out target/readme-plot
+	cargo run --release --features cli -- train --epochs 5000 --learning-rate 0.5 --out target/readme-plot
 	cp target/readme-plot/loss.svg docs/loss.svg
 
 # formatting, lints and the crate's documentation (every public item documented)
 lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features cli -- -D warnings
 	RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps
 
 # the notebooks run through JupyterLab's interface in headless Chromium; screenshots in

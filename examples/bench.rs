@@ -13,45 +13,35 @@ use std::time::{Duration, Instant};
 
 use backprop::ndarray::Array2;
 use backprop::{Activation, Init, Loss, Network, Rng, Values, Workspace};
+use clap::Parser;
 
+/// Times one full training step (forward, backprop and the SGD update) of a sigmoid network.
+#[derive(Parser)]
+#[command(name = "bench")]
 struct Args {
+    /// The layer widths n_0,...,n_L.
+    #[arg(long, value_delimiter = ',', default_value = "3,2,2", value_parser = positive_whole)]
     sizes: Vec<usize>,
+    /// Samples per step.
+    #[arg(long, default_value_t = 1, value_parser = positive_whole)]
     batch: usize,
+    /// How long to keep timing (at least 5 rounds).
+    #[arg(long, default_value_t = 3.0, value_parser = positive)]
     seconds: f64,
+    /// Threads for the step (`Workspace::with_threads`).
+    #[arg(long, default_value_t = 1, value_parser = positive_whole)]
     threads: usize,
 }
 
-fn parse() -> Result<Args, String> {
-    let mut args = Args { sizes: vec![3, 2, 2], batch: 1, seconds: 3.0, threads: 1 };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--sizes" => {
-                args.sizes = value
-                    .split(',')
-                    .map(|s| s.trim().parse::<usize>().ok().filter(|n| *n > 0))
-                    .collect::<Option<Vec<_>>>()
-                    .filter(|s| s.len() >= 2)
-                    .ok_or(format!("--sizes: expected at least two positive widths like 3,2,2, got {value:?}"))?
-            }
-            "--batch" => args.batch = positive_whole(&flag, &value)?,
-            "--seconds" => {
-                args.seconds = value
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| *s > 0.0 && s.is_finite())
-                    .ok_or(format!("--seconds: expected a positive number, got {value:?}"))?
-            }
-            "--threads" => args.threads = positive_whole(&flag, &value)?,
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(args)
+fn positive_whole(text: &str) -> Result<usize, String> {
+    text.parse().ok().filter(|n| *n > 0).ok_or(format!("expected a positive whole number, got {text:?}"))
 }
 
-fn positive_whole(flag: &str, value: &str) -> Result<usize, String> {
-    value.parse().ok().filter(|n| *n > 0).ok_or(format!("{flag}: expected a positive whole number, got {value:?}"))
+fn positive(text: &str) -> Result<f64, String> {
+    text.parse()
+        .ok()
+        .filter(|s: &f64| *s > 0.0 && s.is_finite())
+        .ok_or(format!("expected a positive number, got {text:?}"))
 }
 
 /// The workload: the chapter's own for 3,2,2 on one sample, else seeded random data.
@@ -69,13 +59,11 @@ fn workload(sizes: &[usize], batch: usize) -> (Network, Array2<f64>, Array2<f64>
 }
 
 fn main() -> ExitCode {
-    let args = match parse() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}\nusage: bench --sizes 3,2,2 --batch 1 --seconds 3 [--threads 1]");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
+    if args.sizes.len() < 2 {
+        eprintln!("error: --sizes: expected at least two widths like 3,2,2, got {:?}", args.sizes);
+        return ExitCode::from(2);
+    }
     let (mut net, x, y) = workload(&args.sizes, args.batch);
     let mut ws = match Workspace::new(&net, args.batch).with_threads(args.threads) {
         Ok(ws) => ws,

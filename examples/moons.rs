@@ -15,42 +15,40 @@ use std::time::Instant;
 
 use backprop::datasets::two_moons;
 use backprop::{train, Activation, Chart, Init, Loss, Network, Training};
+use clap::Parser;
 
+/// Notebook 03's two training cells, timed in a release binary.
+#[derive(Parser)]
+#[command(name = "moons")]
 struct Args {
+    /// Points of the two-moons data set.
+    #[arg(long)]
     points: usize,
+    /// Standard deviation of its noise.
+    #[arg(long)]
     noise: f64,
+    /// Seeds the data, the first weights and the shuffles.
+    #[arg(long)]
     seed: u64,
+    /// The layer widths n_0,...,n_L.
+    #[arg(long, value_delimiter = ',')]
     sizes: Vec<usize>,
+    /// One activation per layer, by name.
+    #[arg(long, value_delimiter = ',', value_parser = activation)]
     activations: Vec<Activation>,
+    /// The learning rate η.
+    #[arg(long)]
     eta: f64,
+    /// Passes over the points.
+    #[arg(long)]
     epochs: usize,
+    /// Samples per mini-batch.
+    #[arg(long)]
     batch: usize,
 }
 
-fn parse(args: &[String]) -> Result<Args, String> {
-    let get = |flag: &str| -> Result<String, String> {
-        let at = args.iter().position(|a| a == flag).ok_or(format!("{flag} is required"))?;
-        args.get(at + 1).cloned().ok_or(format!("{flag} needs a value"))
-    };
-    fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
-        text.parse().map_err(|_| format!("{flag}: expected a number, got {text:?}"))
-    }
-    let list = |flag: &str, text: String| -> Result<Vec<usize>, String> {
-        text.split(',').map(|s| number(flag, s.trim())).collect()
-    };
-    let activations = |text: String| -> Result<Vec<Activation>, String> {
-        text.split(',').map(|s| s.trim().parse::<Activation>().map_err(|e| format!("--activations: {e}"))).collect()
-    };
-    Ok(Args {
-        points: number("--points", &get("--points")?)?,
-        noise: number("--noise", &get("--noise")?)?,
-        seed: number("--seed", &get("--seed")?)?,
-        sizes: list("--sizes", get("--sizes")?)?,
-        activations: activations(get("--activations")?)?,
-        eta: number("--eta", &get("--eta")?)?,
-        epochs: number("--epochs", &get("--epochs")?)?,
-        batch: number("--batch", &get("--batch")?)?,
-    })
+fn activation(text: &str) -> Result<Activation, String> {
+    text.trim().parse::<Activation>().map_err(|e| e.to_string())
 }
 
 /// The median of three runs of `f`, in seconds.
@@ -92,14 +90,7 @@ fn run(args: &Args) -> backprop::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse(&args) {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("moons: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -259,7 +259,7 @@ def regenerate():
         values.with_suffix(".txt").write_text(walkthrough(json.loads(values.read_text())))
     # losses of full-batch training, for the train example's tests
     for name, values, epochs, eta in [
-        ("chapter", ROOT / "examples" / "chapter.json", 2000, 0.5),
+        ("chapter", ROOT / "src" / "chapter.json", 2000, 0.5),
         ("three_layers", FIXTURES / "walkthrough" / "three_layers.json", 500, None),
     ]:
         losses = train(json.loads(values.read_text()), epochs, eta)

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView1, ArrayViewMut1};
 
 use crate::error::{Error, Result};
 
@@ -98,6 +98,23 @@ pub fn d_leaky_relu(z: f64) -> f64 {
     }
 }
 
+/// Softmax of one row (one sample), the one place it is written: `a_j = e^{z_j − max z} /
+/// Σ_k e^{z_k − max z}`. Shifting by the row's largest value changes nothing but keeps e^z
+/// finite.
+///
+/// ```
+/// use backprop::{ndarray::{array, Array1}, softmax_row};
+/// let mut a = Array1::zeros(2);
+/// softmax_row(array![0.0, 2f64.ln()].view(), a.view_mut());
+/// assert!((a[0] - 1.0 / 3.0).abs() < 1e-15 && (a[1] - 2.0 / 3.0).abs() < 1e-15);
+/// ```
+pub fn softmax_row(z: ArrayView1<'_, f64>, mut a: ArrayViewMut1<'_, f64>) {
+    let top = z.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    a.zip_mut_with(&z, |a, &z| *a = (z - top).exp());
+    let total = a.sum();
+    a.mapv_inplace(|v| v / total);
+}
+
 /// The activation of one layer, `f_l` in the chapter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -120,10 +137,17 @@ pub enum Activation {
 
 impl Activation {
     /// Every activation, in the order the values file documents them.
-    pub const ALL: [Activation; 5] =
-        [Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Identity];
+    pub const ALL: [Activation; 6] = [
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Identity,
+        Activation::Softmax,
+    ];
 
-    /// The name used in values files: `"sigmoid"`, `"tanh"`, `"relu"`, `"leaky_relu"`, `"identity"`.
+    /// The name used in files: `"sigmoid"`, `"tanh"`, `"relu"`, `"leaky_relu"`, `"identity"`,
+    /// `"softmax"`.
     pub fn name(self) -> &'static str {
         match self {
             Activation::Sigmoid => "sigmoid",
@@ -135,47 +159,85 @@ impl Activation {
         }
     }
 
-    /// f(z) for one value.
-    pub fn apply(self, z: f64) -> f64 {
+    /// f(z) for one value, for the elementwise activations; softmax, which normalizes a
+    /// whole row, is refused (use [`Activation::forward`] on the row).
+    ///
+    /// ```
+    /// use backprop::Activation;
+    /// assert_eq!(Activation::Relu.apply(-2.0).unwrap(), 0.0);
+    /// let err = Activation::Softmax.apply(1.0).unwrap_err().to_string();
+    /// assert!(err.starts_with("softmax: expected a whole row"), "{err}");
+    /// ```
+    pub fn apply(self, z: f64) -> Result<f64> {
+        self.elementwise("f(z)")?;
+        Ok(self.at(z))
+    }
+
+    /// f'(z) for one value, for the elementwise activations; softmax is refused as by
+    /// [`Activation::apply`] (its derivative is a Jacobian over the row).
+    ///
+    /// ```
+    /// use backprop::Activation;
+    /// assert_eq!(Activation::Sigmoid.derivative(0.0).unwrap(), 0.25);
+    /// assert!(Activation::Softmax.derivative(0.0).is_err());
+    /// ```
+    pub fn derivative(self, z: f64) -> Result<f64> {
+        self.elementwise("f'(z)")?;
+        Ok(self.slope(z))
+    }
+
+    fn elementwise(self, what: &str) -> Result<()> {
+        if self == Activation::Softmax {
+            return Err(Error::Value {
+                name: "softmax".into(),
+                problem: format!(
+                    "expected a whole row to normalize (Activation::forward or backward on a matrix), got one number for {what}: softmax is not elementwise"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// f(z) of an elementwise activation; the callers treat softmax by rows before this.
+    pub(crate) fn at(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => sigmoid(z),
             Activation::Tanh => z.tanh(),
             Activation::Relu => relu(z),
             Activation::LeakyRelu => leaky_relu(z),
             Activation::Identity => z,
-            // the softmax of a row of one
-            Activation::Softmax => 1.0,
+            Activation::Softmax => unreachable!("softmax is applied by rows, never one value at a time"),
         }
     }
 
-    /// f'(z) for one value.
-    pub fn derivative(self, z: f64) -> f64 {
+    /// f'(z) of an elementwise activation.
+    pub(crate) fn slope(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => d_sigmoid(z),
             Activation::Tanh => d_tanh(z),
             Activation::Relu => d_relu(z),
             Activation::LeakyRelu => d_leaky_relu(z),
             Activation::Identity => 1.0,
-            Activation::Softmax => 0.0,
+            Activation::Softmax => unreachable!("softmax's derivative is taken by rows, never one value at a time"),
         }
     }
 
     /// f'(z) from z and a = f(z) both: sigmoid's a (1 − a) and tanh's 1 − a² need no second
     /// `exp`. Bit for bit the same as [`Activation::derivative`], which recomputes f(z) the
-    /// same way.
+    /// same way. For softmax, a (1 − a) is the diagonal of its Jacobian.
     ///
     /// ```
     /// use backprop::Activation;
     /// let z = 2.0861590400;
     /// let s = Activation::Sigmoid;
-    /// assert_eq!(s.derivative_at(z, s.apply(z)), s.derivative(z));
+    /// assert_eq!(s.derivative_at(z, s.apply(z).unwrap()), s.derivative(z).unwrap());
     /// ```
     pub fn derivative_at(self, z: f64, a: f64) -> f64 {
         match self {
             Activation::Sigmoid => a * (1.0 - a),
             Activation::Tanh => 1.0 - a.powi(2),
             Activation::Softmax => a * (1.0 - a),
-            other => other.derivative(z),
+            other => other.slope(z),
         }
     }
 
@@ -189,15 +251,11 @@ impl Activation {
     /// f(z) into `a`, which has z's shape: [`Activation::forward`] without allocating.
     pub fn forward_into(self, z: &Array2<f64>, a: &mut Array2<f64>) {
         if self == Activation::Softmax {
-            for (mut a_row, z_row) in a.rows_mut().into_iter().zip(z.rows()) {
-                // shifting by the row's largest value changes nothing but keeps e^z finite
-                let top = z_row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                a_row.zip_mut_with(&z_row, |a, &z| *a = (z - top).exp());
-                let total = a_row.sum();
-                a_row.mapv_inplace(|v| v / total);
+            for (a_row, z_row) in a.rows_mut().into_iter().zip(z.rows()) {
+                softmax_row(z_row, a_row);
             }
         } else {
-            a.zip_mut_with(z, |a, &z| *a = self.apply(z));
+            a.zip_mut_with(z, |a, &z| *a = self.at(z));
         }
     }
 
@@ -206,7 +264,7 @@ impl Activation {
         if self == Activation::Softmax {
             return self.forward(z).mapv(|a| a * (1.0 - a));
         }
-        z.mapv(|v| self.derivative(v))
+        z.mapv(|v| self.slope(v))
     }
 
     /// Whether f maps integers to integers in numpy: `np.maximum(0, z)` and `z` itself keep an

@@ -2,7 +2,7 @@
 
 use ndarray::Array2;
 
-use crate::train::Rng;
+use crate::rng::Rng;
 
 /// XOR: the four corners of the unit square, labelled 1 where exactly one input is 1.
 ///

@@ -10,8 +10,8 @@ use std::fmt::Write;
 
 use ndarray::Array2;
 
-use crate::error::Result;
 use crate::network::{Gradients, Network, Trace};
+use crate::step::Step;
 use crate::values::Values;
 
 /// A number as the derivation writes it: rounded to 4 decimals, trailing zeros trimmed,
@@ -65,18 +65,15 @@ pub struct Derivation {
 }
 
 impl Derivation {
-    /// Works the derivation through for these values.
+    /// Writes the derivation out with the numbers of a worked step.
     ///
     /// ```
-    /// let d = backprop::derivation::Derivation::new(&backprop::Values::chapter()).unwrap();
+    /// let step = backprop::Values::chapter().step().unwrap();
+    /// let d = backprop::derivation::Derivation::new(&step);
     /// assert!(d.markdown().contains(r"\begin{bmatrix} 4.3 & 5.3 \end{bmatrix}"));
     /// ```
-    pub fn new(values: &Values) -> Result<Derivation> {
-        let network = values.network()?;
-        let trace = network.forward(&values.x.data)?;
-        let grads = network.backward(&trace, &values.y.data)?;
-        let updated = network.updated(&grads, values.learning_rate)?;
-        Ok(Derivation { markdown: render(values, &network, &trace, &grads, &updated) })
+    pub fn new(step: &Step) -> Derivation {
+        Derivation { markdown: render(step.values(), step.network(), step.trace(), step.gradients(), step.updated()) }
     }
 
     /// The Markdown text, with LaTeX in `$$ … $$` blocks.

@@ -1,12 +1,11 @@
 //! Proving the gradients right: backprop against central finite differences, for every weight
 //! and bias, and against the chain rule written out weight by weight in loops.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView1, ArrayViewMut1};
 
-use crate::activation::Activation;
-use crate::error::{Error, Result};
-use crate::loss::Loss;
-use crate::network::Network;
+use crate::activation::{softmax_row, Activation};
+use crate::error::{shape_str, Error, Result};
+use crate::network::{Gradients, Network, Trace};
 
 /// Gradients smaller than this are compared on this scale: below it, the finite differences'
 /// rounding noise (about 1e-13 here) would dominate a relative error.
@@ -56,10 +55,24 @@ impl GradCheck {
 /// assert!(check.max_relative_error() < 1e-6);
 /// ```
 pub fn gradient_check(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Result<GradCheck> {
-    let grads = net.backward(&net.forward(x)?, y)?;
-    let dw: Vec<Array2<f64>> = (1..=net.depth()).map(|l| grads.dw(l).clone()).collect();
-    let db: Vec<Array2<f64>> = (1..=net.depth()).map(|l| grads.db(l).clone()).collect();
-    check_gradients(net, x, y, &dw, &db)
+    net.check_batch(x, Some(y))?;
+    let trace = net.pass(x);
+    let grads = net.backprop(&trace, y);
+    compare(net, x, y, &trace, &grads)
+}
+
+/// [`gradient_check`] on a pass and gradients already computed from checked input (a
+/// [`Step`](crate::Step)'s).
+pub(crate) fn compare(
+    net: &Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+    trace: &Trace,
+    grads: &Gradients,
+) -> Result<GradCheck> {
+    let dw: Vec<&Array2<f64>> = (1..=net.depth()).map(|l| grads.dw(l)).collect();
+    let db: Vec<&Array2<f64>> = (1..=net.depth()).map(|l| grads.db(l)).collect();
+    compare_with(net, x, y, trace, &dw, &db)
 }
 
 /// Compares the given gradients (dJ/dW_l and dJ/db_l for l = 1..L, summed over the samples as
@@ -72,8 +85,7 @@ pub fn check_gradients(
     dw: &[Array2<f64>],
     db: &[Array2<f64>],
 ) -> Result<GradCheck> {
-    let trace = net.forward(x)?;
-    let m = x.nrows() as f64;
+    net.check_batch(x, Some(y))?;
     let depth = net.depth();
     if dw.len() != depth || db.len() != depth {
         return Err(Error::Value {
@@ -81,64 +93,70 @@ pub fn check_gradients(
             problem: format!("expected {depth} of dJ/dW and of dJ/db, got {} and {}", dw.len(), db.len()),
         });
     }
+    for l in 1..=depth {
+        for (kind, given, param) in [("W", &dw[l - 1], net.w(l)), ("b", &db[l - 1], net.b(l))] {
+            if given.dim() != param.dim() {
+                return Err(Error::Shape {
+                    name: format!("gradient of {kind}{l}"),
+                    expected: format!("{}, the shape of {kind}{l}", shape_str(param.shape())),
+                    actual: shape_str(given.shape()),
+                });
+            }
+        }
+    }
+    let trace = net.pass(x);
+    compare_with(net, x, y, &trace, &dw.iter().collect::<Vec<_>>(), &db.iter().collect::<Vec<_>>())
+}
+
+/// The comparison itself, on checked input: each entry of each W_l and b_l nudged in place in
+/// one copy of the network, J evaluated by a forward pass, and the entry put back.
+fn compare_with(
+    net: &Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+    trace: &Trace,
+    dw: &[&Array2<f64>],
+    db: &[&Array2<f64>],
+) -> Result<GradCheck> {
+    let m = x.nrows() as f64;
+    let depth = net.depth();
+    let loss = net.loss();
     let kinked: Vec<bool> =
         (1..=depth).map(|l| matches!(net.activation(l), Activation::Relu | Activation::LeakyRelu)).collect();
-    let signs = |t: &crate::network::Trace| -> Vec<bool> {
+    let signs = |t: &Trace| -> Vec<bool> {
         (1..=depth)
             .filter(|&l| kinked[l - 1])
             .flat_map(|l| t.z(l).iter().map(|z| *z > 0.0).collect::<Vec<_>>())
             .collect()
     };
-    let base_signs = signs(&trace);
+    let base_signs = signs(trace);
     let mut near_kinks = 0;
-
-    let mut weights: Vec<Array2<f64>> = (1..=depth).map(|l| net.w(l).clone()).collect();
-    let mut biases: Vec<Array2<f64>> = (1..=depth).map(|l| net.b(l).clone()).collect();
-    let activations: Vec<Activation> = (1..=depth).map(|l| net.activation(l)).collect();
-    // J with these parameters, and whether any ReLU input changed side on the way
-    let loss = |w: &[Array2<f64>], b: &[Array2<f64>]| -> Result<(f64, bool)> {
-        let n = Network::with_loss(w.to_vec(), b.to_vec(), activations.clone(), net.loss())?;
-        let t = n.forward(x)?;
-        Ok((net.loss().value(t.output(), y), signs(&t) != base_signs))
-    };
+    let mut nudged = net.clone();
     let mut params = Vec::new();
     for l in 0..depth {
         for is_bias in [false, true] {
-            let analytic = if is_bias { &db[l] } else { &dw[l] };
-            let expected = if is_bias { net.b(l + 1).dim() } else { net.w(l + 1).dim() };
-            if analytic.dim() != expected {
-                return Err(Error::Shape {
-                    name: format!("gradient of {}{}", if is_bias { "b" } else { "W" }, l + 1),
-                    expected: format!("{expected:?}, the parameter's shape"),
-                    actual: format!("{:?}", analytic.dim()),
-                });
-            }
-            let mut worst = ParamCheck {
-                name: format!("{}{}", if is_bias { "b" } else { "W" }, l + 1),
-                max_relative_error: 0.0,
-                at: (0, 0),
-            };
+            let analytic = if is_bias { db[l] } else { dw[l] };
+            let name = format!("{}{}", if is_bias { "b" } else { "W" }, l + 1);
+            let mut worst = ParamCheck { name, max_relative_error: 0.0, at: (0, 0) };
             for ((i, j), &g) in analytic.indexed_iter() {
-                // nudge this one entry, evaluate J, and put it back
-                let original = if is_bias { biases[l][[i, j]] } else { weights[l][[i, j]] };
-                let mut diff = |h: f64| -> Result<(f64, bool)> {
-                    let at = |v: f64, w: &mut [Array2<f64>], b: &mut [Array2<f64>]| {
-                        if is_bias {
-                            b[l][[i, j]] = v
-                        } else {
-                            w[l][[i, j]] = v
-                        }
-                    };
-                    at(original + h, &mut weights, &mut biases);
-                    let up = loss(&weights, &biases);
-                    at(original - h, &mut weights, &mut biases);
-                    let down = loss(&weights, &biases);
-                    at(original, &mut weights, &mut biases);
-                    let ((up, crossed_up), (down, crossed_down)) = (up?, down?);
-                    Ok(((up - down) / (2.0 * h), crossed_up || crossed_down))
+                // J with entry (i, j) set to v, and whether any ReLU input changed side on the way
+                let mut loss_at = |v: f64| -> (f64, bool) {
+                    let layer = &mut nudged.layers[l];
+                    let entry = if is_bias { &mut layer.b[[i, j]] } else { &mut layer.w[[i, j]] };
+                    let original = std::mem::replace(entry, v);
+                    let t = nudged.pass(x);
+                    let layer = &mut nudged.layers[l];
+                    *(if is_bias { &mut layer.b[[i, j]] } else { &mut layer.w[[i, j]] }) = original;
+                    (loss.value(t.output(), y), signs(&t) != base_signs)
+                };
+                let original = if is_bias { net.b(l + 1)[[i, j]] } else { net.w(l + 1)[[i, j]] };
+                let mut diff = |h: f64| -> (f64, bool) {
+                    let (up, crossed_up) = loss_at(original + h);
+                    let (down, crossed_down) = loss_at(original - h);
+                    ((up - down) / (2.0 * h), crossed_up || crossed_down)
                 };
                 let h = 1e-3;
-                let ((wide, crossed_wide), (narrow, crossed_narrow)) = (diff(h)?, diff(h / 2.0)?);
+                let ((wide, crossed_wide), (narrow, crossed_narrow)) = (diff(h), diff(h / 2.0));
                 if crossed_wide || crossed_narrow {
                     near_kinks += 1;
                     continue;
@@ -179,7 +197,7 @@ pub type ParamGradients = (Vec<Array2<f64>>, Vec<Array2<f64>>);
 /// ```
 pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Result<ParamGradients> {
     // the same checks as the vectorized pass, so both refuse the same inputs
-    net.backward(&net.forward(x)?, y)?;
+    net.check_batch(x, Some(y))?;
     let depth = net.depth();
     let sizes = net.sizes();
     let mut dw: Vec<Array2<f64>> = (1..=depth).map(|l| Array2::zeros(net.w(l).dim())).collect();
@@ -198,11 +216,11 @@ pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Re
                 }
             }
             let al = if net.activation(l) == Activation::Softmax {
-                let top = zl.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                let total: f64 = zl.iter().map(|v| (v - top).exp()).sum();
-                zl.iter().map(|v| (v - top).exp() / total).collect()
+                let mut al = vec![0.0; zl.len()];
+                softmax_row(ArrayView1::from(&zl[..]), ArrayViewMut1::from(&mut al[..]));
+                al
             } else {
-                zl.iter().map(|&v| net.activation(l).apply(v)).collect()
+                zl.iter().map(|&v| net.activation(l).at(v)).collect()
             };
             z.push(zl);
             a.push(al);
@@ -210,12 +228,10 @@ pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Re
         // backward: the output neuron's error, then each hidden neuron's from the ones it feeds
         let mut delta: Vec<f64> = (0..sizes[depth])
             .map(|j| {
-                let error = a[depth][j] - y[[s, j]];
-                match net.loss() {
-                    Loss::Mse => error * net.activation(depth).derivative(z[depth][j]),
-                    // cross-entropy with softmax, binary cross-entropy with sigmoid: dJ/dz = a - y
-                    _ => error,
-                }
+                // the loss's own rule: (a - y) f'(z) for MSE, a - y for a matched cross-entropy
+                let (dj_da, df_dz) =
+                    net.loss().output_error_at(net.activation(depth), z[depth][j], a[depth][j], y[[s, j]]);
+                dj_da * df_dz
             })
             .collect();
         for l in (1..=depth).rev() {
@@ -234,7 +250,7 @@ pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Re
                         for j in 0..sizes[l] {
                             back += w[[i, j]] * delta[j];
                         }
-                        back * net.activation(l - 1).derivative(z[l - 1][i])
+                        back * net.activation(l - 1).slope(z[l - 1][i])
                     })
                     .collect();
             }

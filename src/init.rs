@@ -2,11 +2,8 @@
 
 use ndarray::Array2;
 
-use crate::activation::Activation;
 use crate::error::{Error, Result};
-use crate::loss::Loss;
-use crate::network::Network;
-use crate::train::Rng;
+use crate::rng::Rng;
 
 /// How to draw the first weights (biases start at zero).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,51 +14,35 @@ pub enum Init {
     He,
 }
 
-impl Rng {
-    /// A standard normal number (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.next_f64(); // in (0, 1]: ln stays finite
-        let v = self.next_f64();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
+/// W_1..W_L and b_1..b_L.
+type Parameters = (Vec<Array2<f64>>, Vec<Array2<f64>>);
 
-impl Network {
-    /// A network of layer widths `sizes` (`[n_0, n_1, ..., n_L]`) with weights drawn by `init`
-    /// from `seed`: the same seed gives the same network everywhere.
-    ///
-    /// ```
-    /// use backprop::{Activation, Init, Loss, Network};
-    /// let a = Network::init(&[2, 8, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::Mse, Init::Xavier, 7).unwrap();
-    /// let b = Network::init(&[2, 8, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::Mse, Init::Xavier, 7).unwrap();
-    /// assert_eq!(a, b);
-    /// assert!(a.w(1).iter().all(|w| w.abs() <= (6.0f64 / 10.0).sqrt()));
-    /// ```
-    pub fn init(sizes: &[usize], activations: &[Activation], loss: Loss, init: Init, seed: u64) -> Result<Network> {
-        if sizes.len() < 2 || sizes.contains(&0) {
-            return Err(Error::Value {
-                name: "sizes".into(),
-                problem: format!("expected at least two widths, none zero, got {sizes:?}"),
-            });
-        }
-        let mut rng = Rng::new(seed);
-        let mut weights = Vec::new();
-        let mut biases = Vec::new();
-        for pair in sizes.windows(2) {
-            let (n_in, n_out) = (pair[0], pair[1]);
-            let w = match init {
-                Init::Xavier => {
-                    let r = (6.0 / (n_in + n_out) as f64).sqrt();
-                    Array2::from_shape_fn((n_in, n_out), |_| (2.0 * rng.next_f64() - 1.0) * r)
-                }
-                Init::He => {
-                    let sd = (2.0 / n_in as f64).sqrt();
-                    Array2::from_shape_fn((n_in, n_out), |_| rng.normal() * sd)
-                }
-            };
-            weights.push(w);
-            biases.push(Array2::zeros((n_out, 1)));
-        }
-        Network::with_loss(weights, biases, activations.to_vec(), loss)
+/// The weights and zero biases of layers of widths `sizes`, drawn by `init` from `seed`, for
+/// [`Network::init`](crate::Network::init).
+pub(crate) fn draw(sizes: &[usize], init: Init, seed: u64) -> Result<Parameters> {
+    if sizes.len() < 2 || sizes.contains(&0) {
+        return Err(Error::Value {
+            name: "sizes".into(),
+            problem: format!("expected at least two widths, none zero, got {sizes:?}"),
+        });
     }
+    let mut rng = Rng::new(seed);
+    let mut weights = Vec::new();
+    let mut biases = Vec::new();
+    for pair in sizes.windows(2) {
+        let (n_in, n_out) = (pair[0], pair[1]);
+        let w = match init {
+            Init::Xavier => {
+                let r = (6.0 / (n_in + n_out) as f64).sqrt();
+                Array2::from_shape_fn((n_in, n_out), |_| (2.0 * rng.next_f64() - 1.0) * r)
+            }
+            Init::He => {
+                let sd = (2.0 / n_in as f64).sqrt();
+                Array2::from_shape_fn((n_in, n_out), |_| rng.normal() * sd)
+            }
+        };
+        weights.push(w);
+        biases.push(Array2::zeros((n_out, 1)));
+    }
+    Ok((weights, biases))
 }

@@ -4,12 +4,22 @@
 //! ([`Network::forward`]) keeps every weighted input z and activation a in a [`Trace`],
 //! backprop ([`Network::backward`]) walks back through it to every error δ and returns the
 //! [`Gradients`] shaped like the parameters, and one SGD step ([`Network::updated`]) moves the
-//! parameters against them. [`npformat`] prints every array exactly as numpy does, so the
-//! numbers can be checked against the chapter line by line, and [`walkthrough`] prints the
-//! chapter's complete program for any [`Values`]. For training loops and benchmarks,
-//! [`Network::train_step`] computes the same step into the buffers of a [`Workspace`] kept
-//! from step to step, on one thread or on several ([`Workspace::with_threads`]).
+//! parameters against them. The chapter's example is one such [`Step`], worked once from
+//! checked [`Values`] ([`Values::step`]); everything that shows it reads it from there: the
+//! printed program ([`walkthrough`], numpy's output digit for digit, through [`npformat`]),
+//! the derivation in LaTeX ([`derivation`]) and the gradient check ([`gradcheck`]).
 //!
+//! Training ([`train`], [`train_with`]) repeats the step over epochs on the allocation-free
+//! [`Network::train_step`], which keeps its buffers in a [`Workspace`] and can cut large
+//! layers across threads ([`Workspace::with_threads`]).
+//!
+//! Each rule has one home: the output error δ_L of each loss in [`Loss::output_error_at`],
+//! softmax in [`softmax_row`], the update in [`sgd`]; the teaching path, the workspace and the
+//! gradient check all call them. What a user hands in is checked once, where it enters.
+//!
+//! With the `cli` feature the crate also builds the `backprop` command line (walkthrough,
+//! derivation, train, gradcheck).
+
 //! ## Conventions (the chapter's)
 //! - Samples are rows: the input `a_0 = x` is `(m, n_0)`, m samples of n_0 features.
 //! - Layer l (1 to L) has weights `W_l` `(n_{l-1}, n_l)` and a bias column `b_l` `(n_l, 1)`:
@@ -32,12 +42,15 @@ pub mod derivation;
 mod error;
 pub mod gradcheck;
 mod init;
+mod json;
 mod loss;
 mod network;
 pub mod npformat;
 mod persist;
 mod plot;
+mod rng;
 mod simd;
+mod step;
 mod train;
 mod values;
 pub mod walkthrough;
@@ -57,7 +70,9 @@ pub fn built_with_debug_assertions() -> bool {
     cfg!(debug_assertions)
 }
 
-pub use activation::{d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, Activation, LEAKY_SLOPE};
+pub use activation::{
+    d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, softmax_row, Activation, LEAKY_SLOPE,
+};
 pub use error::{Error, Result};
 pub use gradcheck::{gradient_check, GradCheck};
 pub use init::Init;
@@ -67,6 +82,8 @@ pub use network::{
 };
 pub use npformat::{show, Dtype};
 pub use plot::{decision_boundary, Chart, Picture, Series};
-pub use train::{train, History, Rng, Training};
+pub use rng::Rng;
+pub use step::Step;
+pub use train::{train, train_with, Epoch, History, Training};
 pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};
 pub use workspace::{Workspace, SMALL};

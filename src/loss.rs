@@ -1,8 +1,12 @@
 //! The cost J and its derivative dJ/da_L, side by side.
 
 use std::fmt;
+use std::str::FromStr;
 
-use ndarray::Array2;
+use ndarray::{Array2, Zip};
+
+use crate::activation::Activation;
+use crate::error::{Error, Result};
 
 /// The cost J the network is trained against.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -49,6 +53,64 @@ impl Loss {
                 -ndarray::Zip::from(a).and(y).fold(0.0, |s, &a, &y| s + y_ln(y, a) + y_ln(1.0 - y, 1.0 - a)) / m
             }
         }
+    }
+}
+
+impl Loss {
+    /// The output layer's error for one entry, the one place it is written: returns
+    /// (dJ/da_L, f_L'(z_L)), whose product is δ_L = dJ/dz_L.
+    ///
+    /// For MSE, dJ/da_L = a − y and f_L'(z) comes from `f` (from z and a, see
+    /// [`Activation::derivative_at`]). For cross-entropy after softmax and binary
+    /// cross-entropy after sigmoid, dJ/dz_L simplifies to a − y: the first factor holds it and
+    /// the second is 1, so δ_L = dJ/da_L ⊙ f_L' still reads true.
+    ///
+    /// ```
+    /// use backprop::{Activation, Loss};
+    /// let (dj_da, df_dz) = Loss::Mse.output_error_at(Activation::Sigmoid, 0.0, 0.5, 0.25);
+    /// assert_eq!((dj_da, df_dz), (0.25, 0.25));
+    /// assert_eq!(Loss::BinaryCrossEntropy.output_error_at(Activation::Sigmoid, 0.0, 0.5, 1.0), (-0.5, 1.0));
+    /// ```
+    pub fn output_error_at(self, f: Activation, z: f64, a: f64, y: f64) -> (f64, f64) {
+        match self {
+            Loss::Mse => (a - y, f.derivative_at(z, a)),
+            Loss::CrossEntropy | Loss::BinaryCrossEntropy => (a - y, 1.0),
+        }
+    }
+
+    /// [`Loss::output_error_at`] over whole matrices, each `(m, n_L)`: dJ/da_L, f_L'(z_L) and
+    /// δ_L = dJ/da_L ⊙ f_L'(z_L), in that order. The shapes are the caller's to check.
+    pub(crate) fn output_error(
+        self,
+        f: Activation,
+        z: &Array2<f64>,
+        a: &Array2<f64>,
+        y: &Array2<f64>,
+    ) -> (Array2<f64>, Array2<f64>, Array2<f64>) {
+        let (mut dj_da, mut df_dz) = (Array2::zeros(a.dim()), Array2::zeros(a.dim()));
+        Zip::from(&mut dj_da).and(&mut df_dz).and(z).and(a).and(y).for_each(|g, s, &z, &a, &y| {
+            (*g, *s) = self.output_error_at(f, z, a, y);
+        });
+        let delta = &dj_da * &df_dz;
+        (dj_da, df_dz, delta)
+    }
+}
+
+impl FromStr for Loss {
+    type Err = Error;
+
+    /// Parses a loss's name as files write it.
+    ///
+    /// ```
+    /// use backprop::Loss;
+    /// assert_eq!("cross_entropy".parse::<Loss>().unwrap(), Loss::CrossEntropy);
+    /// assert!("hinge".parse::<Loss>().unwrap_err().to_string().contains("expected one of \"mse\""));
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        Loss::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| Error::Value {
+            name: "loss".into(),
+            problem: format!("expected one of {}, got {s:?}", Loss::ALL.map(|l| format!("{:?}", l.name())).join(", ")),
+        })
     }
 }
 

@@ -2,12 +2,21 @@
 //!
 //! Layers are numbered as in the chapter, 1 to L; the accessors take that number, so
 //! `trace.z(1)` is z1 and `grads.delta(2)` is δ2. Index 0 of `z` and `a` is the input x.
+//!
+//! Every method of [`Network`] is here, whichever module does the work (saving in `persist`,
+//! the allocation-free step in `workspace`, the first weights in `init`). What comes in is
+//! checked once where it enters (the constructors, `forward`'s x, `backward`'s trace and y,
+//! the per-equation functions a notebook calls); the passes behind those checks trust it.
 
-use ndarray::{Array2, Axis};
+use std::path::Path;
+
+use ndarray::{Array2, Axis, Zip};
 
 use crate::activation::Activation;
 use crate::error::{ensure_finite, shape_str, Error, Result};
-use crate::loss::{d_mse, Loss};
+use crate::init::Init;
+use crate::loss::Loss;
+use crate::workspace::Workspace;
 
 /// One dense layer: `z_l = a_{l-1} W_l + b_l^T`, `a_l = f_l(z_l)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,16 +79,24 @@ pub fn layer_forward(
     b: &Array2<f64>,
     f: Activation,
 ) -> Result<(Array2<f64>, Array2<f64>)> {
-    expect_rows("W", w, a_prev.ncols(), "one row per column of a_prev")?;
+    if w.nrows() != a_prev.ncols() {
+        return Err(mismatch("W", w, (a_prev.ncols(), None), "a_prev", a_prev, "one row per column of"));
+    }
     expect_shape("b", b, (w.ncols(), 1), "a column with one entry per column of W")?;
+    Ok(forward_layer(a_prev, w, b, f))
+}
+
+/// `z = a_prev W + b^T`, `a = f(z)` on shapes already checked.
+fn forward_layer(a_prev: &Array2<f64>, w: &Array2<f64>, b: &Array2<f64>, f: Activation) -> (Array2<f64>, Array2<f64>) {
     // the bias row broadcasts over the m samples
     let z = a_prev.dot(w) + b.t();
     let a = f.forward(&z);
-    Ok((z, a))
+    (z, a)
 }
 
-/// The output layer's error: `dJ/da_L = a_L − y`, `f_L'(z_L)`, and
-/// `δ_L = dJ/da_L ⊙ f_L'(z_L)`, returned in that order, each `(m, n_L)`.
+/// The output layer's error with the chapter's MSE: `dJ/da_L = a_L − y`, `f_L'(z_L)`, and
+/// `δ_L = dJ/da_L ⊙ f_L'(z_L)`, returned in that order, each `(m, n_L)`. The rule itself is
+/// [`Loss::output_error_at`], for every loss.
 pub fn output_error(
     a: &Array2<f64>,
     y: &Array2<f64>,
@@ -88,10 +105,13 @@ pub fn output_error(
 ) -> Result<(Array2<f64>, Array2<f64>, Array2<f64>)> {
     expect_shape("y", y, a.dim(), "the shape of a_L")?;
     expect_shape("z", z, a.dim(), "the shape of a_L")?;
-    let dj_da = d_mse(a, y);
-    let df_dz = f.backward(z);
-    let delta = &dj_da * &df_dz;
-    Ok((dj_da, df_dz, delta))
+    if f == Activation::Softmax {
+        return Err(Error::Value {
+            name: "f".into(),
+            problem: "expected an elementwise activation for MSE, got softmax (it fits only cross_entropy)".into(),
+        });
+    }
+    Ok(Loss::Mse.output_error(f, z, a, y))
 }
 
 /// A hidden layer's error: `f_l'(z_l)` and `δ_l = (δ_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)`.
@@ -104,21 +124,43 @@ pub fn hidden_error(
     z: &Array2<f64>,
     f: Activation,
 ) -> Result<(Array2<f64>, Array2<f64>)> {
-    expect_shape(
-        "W_next",
-        w_next,
-        (z.ncols(), delta_next.ncols()),
-        "(n_l, n_{l+1}): rows like z's columns, columns like delta_next's",
-    )?;
-    expect_shape("delta_next", delta_next, (z.nrows(), w_next.ncols()), "one row per sample of z")?;
+    if w_next.dim() != (z.ncols(), delta_next.ncols()) {
+        return Err(Error::Shape {
+            name: "W_next".into(),
+            expected: format!(
+                "{}, (n_l, n_{{l+1}}): one row per column of z {}, one column per column of delta_next {}",
+                shape_str(&[z.ncols(), delta_next.ncols()]),
+                shape_str(z.shape()),
+                shape_str(delta_next.shape())
+            ),
+            actual: shape_str(w_next.shape()),
+        });
+    }
+    if delta_next.nrows() != z.nrows() {
+        return Err(mismatch(
+            "delta_next",
+            delta_next,
+            (z.nrows(), Some(w_next.ncols())),
+            "z",
+            z,
+            "one row per sample of",
+        ));
+    }
     let df_dz = f.backward(z);
-    let delta = delta_next.dot(&w_next.t()) * &df_dz;
+    let delta = hidden_delta(delta_next, w_next, &df_dz);
     Ok((df_dz, delta))
+}
+
+/// `δ_l = (δ_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)` on shapes already checked.
+fn hidden_delta(delta_next: &Array2<f64>, w_next: &Array2<f64>, df_dz: &Array2<f64>) -> Array2<f64> {
+    delta_next.dot(&w_next.t()) * df_dz
 }
 
 /// `dJ/dW_l = a_{l-1}^T δ_l` `(n_{l-1}, n_l)`: the m samples' outer products, summed.
 pub fn weight_gradient(a_prev: &Array2<f64>, delta: &Array2<f64>) -> Result<Array2<f64>> {
-    expect_rows("delta", delta, a_prev.nrows(), "one row per sample of a_prev")?;
+    if delta.nrows() != a_prev.nrows() {
+        return Err(mismatch("delta", delta, (a_prev.nrows(), None), "a_prev", a_prev, "one row per sample of"));
+    }
     Ok(a_prev.t().dot(delta))
 }
 
@@ -135,9 +177,39 @@ pub fn sgd(param: &Array2<f64>, grad: &Array2<f64>, eta: f64, m: usize) -> Resul
     if m == 0 {
         return Err(Error::Value { name: "m".into(), problem: "expected at least one sample, got 0".into() });
     }
-    // the chapter's (n/m)*dLdW: the factor first, so the numbers match numpy's bit for bit
-    let factor = eta / m as f64;
-    Ok(param - &grad.mapv(|g| factor * g))
+    let factor = sgd_factor(eta, m);
+    Ok(Zip::from(param).and(grad).map_collect(|&p, &g| sgd_entry(p, factor, g)))
+}
+
+/// η/m, the factor of every SGD update: the chapter's `(n/m)*dLdW` takes the factor first, so
+/// the numbers match numpy's bit for bit.
+pub(crate) fn sgd_factor(eta: f64, m: usize) -> f64 {
+    eta / m as f64
+}
+
+/// The update of one parameter, the one place it is written: `p − (η/m) g`. (On large layers
+/// the workspace folds the same subtraction into the product aᵀδ; see `workspace`.)
+#[inline]
+pub(crate) fn sgd_entry(param: f64, factor: f64, grad: f64) -> f64 {
+    param - factor * grad
+}
+
+/// A shape error that names both sides: `name` (shaped `a`) does not fit `other` (shaped
+/// `b`); `expected` is `name`'s shape that fits, `None` for a free dimension.
+fn mismatch(
+    name: &str,
+    a: &Array2<f64>,
+    expected: (usize, Option<usize>),
+    other: &str,
+    b: &Array2<f64>,
+    why: &str,
+) -> Error {
+    let cols = expected.1.map_or("n".to_string(), |c| c.to_string());
+    Error::Shape {
+        name: name.into(),
+        expected: format!("({}, {cols}), {why} {other} {}", expected.0, shape_str(b.shape())),
+        actual: shape_str(a.shape()),
+    }
 }
 
 fn expect_shape(name: &str, a: &Array2<f64>, expected: (usize, usize), why: &str) -> Result<()> {
@@ -149,14 +221,6 @@ fn expect_shape(name: &str, a: &Array2<f64>, expected: (usize, usize), why: &str
             expected: format!("{}, {why}", shape_str(&[expected.0, expected.1])),
             actual: shape_str(a.shape()),
         })
-    }
-}
-
-fn expect_rows(name: &str, a: &Array2<f64>, rows: usize, why: &str) -> Result<()> {
-    if a.nrows() == rows {
-        Ok(())
-    } else {
-        Err(Error::Shape { name: name.into(), expected: format!("({rows}, n), {why}"), actual: shape_str(a.shape()) })
     }
 }
 
@@ -292,37 +356,76 @@ impl Network {
         self.layers[layer_index(l, 1, self.depth(), "activation") - 1].activation
     }
 
-    fn check_input(&self, x: &Array2<f64>) -> Result<()> {
-        let n0 = self.layers[0].w.nrows();
+    /// Checks a batch against this network where it enters, once: `x` `(m, n_0)` with
+    /// m ≥ 1, `y` (when given) `(m, n_L)`, every number finite. A mismatch names both sides:
+    /// x's columns against W1's rows, y's rows against x's, y's columns against W_L's.
+    pub fn check_batch(&self, x: &Array2<f64>, y: Option<&Array2<f64>>) -> Result<()> {
+        let w1 = &self.layers[0].w;
+        let n0 = w1.nrows();
         if x.nrows() == 0 || x.ncols() != n0 {
+            let fix = if x.nrows() == 0 {
+                "x has no samples".to_string()
+            } else {
+                format!(
+                    "x has {} columns where W1 has {n0} rows; give x {n0} columns, or W1 {} rows",
+                    x.ncols(),
+                    x.ncols()
+                )
+            };
             return Err(Error::Shape {
                 name: "x".into(),
-                expected: format!("(m, {n0}): m >= 1 samples in rows, one column per row of W1"),
-                actual: shape_str(x.shape()),
+                expected: format!(
+                    "(m, {n0}): m >= 1 samples in rows, one column per row of W1 {}",
+                    shape_str(w1.shape())
+                ),
+                actual: format!("{}: {fix}", shape_str(x.shape())),
             });
         }
-        ensure_finite("x", x)
+        ensure_finite("x", x)?;
+        if let Some(y) = y {
+            let (m, depth) = (x.nrows(), self.depth());
+            let w_out = &self.layers[depth - 1].w;
+            let n_out = w_out.ncols();
+            if y.dim() != (m, n_out) {
+                return Err(Error::Shape {
+                    name: "y".into(),
+                    expected: format!(
+                        "({m}, {n_out}): one row per sample of x {}, one column per column of W{depth} {}",
+                        shape_str(x.shape()),
+                        shape_str(w_out.shape())
+                    ),
+                    actual: shape_str(y.shape()),
+                });
+            }
+            ensure_finite("y", y)?;
+        }
+        Ok(())
     }
 
     /// The forward pass over a batch `x` `(m, n_0)`, keeping every z and a.
     pub fn forward(&self, x: &Array2<f64>) -> Result<Trace> {
-        self.check_input(x)?;
+        self.check_batch(x, None)?;
+        Ok(self.pass(x))
+    }
+
+    /// The forward pass on an x already checked.
+    pub(crate) fn pass(&self, x: &Array2<f64>) -> Trace {
         let mut z = vec![x.clone()];
         let mut a = vec![x.clone()];
         for layer in &self.layers {
-            let (zl, al) = layer_forward(a.last().expect("a holds a0"), &layer.w, &layer.b, layer.activation)?;
+            let (zl, al) = forward_layer(a.last().expect("a holds a0"), &layer.w, &layer.b, layer.activation);
             z.push(zl);
             a.push(al);
         }
-        Ok(Trace { z, a })
+        Trace { z, a }
     }
 
     /// The output a_L for a batch `x`, keeping nothing else.
     pub fn predict(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
-        self.check_input(x)?;
+        self.check_batch(x, None)?;
         let mut a = x.clone();
         for layer in &self.layers {
-            a = layer_forward(&a, &layer.w, &layer.b, layer.activation)?.1;
+            a = forward_layer(&a, &layer.w, &layer.b, layer.activation).1;
         }
         Ok(a)
     }
@@ -330,48 +433,36 @@ impl Network {
     /// Backprop with the network's cost: every delta, dJ/dW_l and dJ/db_l, from a trace of this
     /// network and the targets `y` `(m, n_L)`.
     pub fn backward(&self, trace: &Trace, y: &Array2<f64>) -> Result<Gradients> {
-        let depth = self.depth();
         let sizes = self.sizes();
-        if trace.depth() != depth || trace.z.iter().zip(&sizes).any(|(z, &n)| z.ncols() != n) {
+        if trace.depth() != self.depth() || trace.z.iter().zip(&sizes).any(|(z, &n)| z.ncols() != n) {
             return Err(Error::Shape {
                 name: "trace".into(),
                 expected: format!("a forward pass of a network with layer sizes {sizes:?}"),
                 actual: format!("one with layer sizes {:?}", trace.z.iter().map(|z| z.ncols()).collect::<Vec<_>>()),
             });
         }
-        let m = trace.samples();
-        let n_out = sizes[depth];
-        if y.dim() != (m, n_out) {
-            return Err(Error::Shape {
-                name: "y".into(),
-                expected: format!("({m}, {n_out}): one row per sample of x, one column per column of W{depth}"),
-                actual: shape_str(y.shape()),
-            });
-        }
-        ensure_finite("y", y)?;
+        self.check_batch(trace.a(0), Some(y))?;
+        Ok(self.backprop(trace, y))
+    }
 
-        // Walk back in the reverse order of the forward pass: delta_L from the cost, then each
-        // delta_l from delta_{l+1} (see `output_error` and `hidden_error` for the equations).
+    /// Backprop on a trace of this network and a y already checked.
+    pub(crate) fn backprop(&self, trace: &Trace, y: &Array2<f64>) -> Gradients {
+        let depth = self.depth();
+        // Walk back in the reverse order of the forward pass: delta_L from the cost (the
+        // loss's rule, `Loss::output_error_at`), then each delta_l from delta_{l+1}.
         let mut df_dz = vec![Array2::zeros((0, 0)); depth];
         let mut delta = vec![Array2::zeros((0, 0)); depth];
-        let (dj_da, df, d) = match self.loss {
-            Loss::Mse => output_error(trace.output(), y, &trace.z[depth], self.layers[depth - 1].activation)?,
-            // softmax with cross-entropy, and sigmoid with binary cross-entropy: the derivative
-            // of J with respect to z_L simplifies to a_L - y, which dj_da then holds, with
-            // f_L' taken as 1 so that delta_L = dj_da ⊙ f_L' still reads true
-            Loss::CrossEntropy | Loss::BinaryCrossEntropy => {
-                let delta = trace.output() - y;
-                (delta.clone(), Array2::ones(delta.dim()), delta)
-            }
-        };
+        let out = self.layers[depth - 1].activation;
+        let (dj_da, df, d) = self.loss.output_error(out, &trace.z[depth], trace.output(), y);
         (df_dz[depth - 1], delta[depth - 1]) = (df, d);
         for l in (1..depth).rev() {
-            let (df, d) = hidden_error(&delta[l], &self.layers[l].w, &trace.z[l], self.layers[l - 1].activation)?;
-            (df_dz[l - 1], delta[l - 1]) = (df, d);
+            let df = self.layers[l - 1].activation.backward(&trace.z[l]);
+            delta[l - 1] = hidden_delta(&delta[l], &self.layers[l].w, &df);
+            df_dz[l - 1] = df;
         }
-        let dw = (1..=depth).map(|l| weight_gradient(&trace.a[l - 1], &delta[l - 1])).collect::<Result<_>>()?;
+        let dw = (1..=depth).map(|l| trace.a[l - 1].t().dot(&delta[l - 1])).collect();
         let db = delta.iter().map(bias_gradient).collect();
-        Ok(Gradients { dj_da, df_dz, delta, dw, db })
+        Gradients { dj_da, df_dz, delta, dw, db }
     }
 
     /// One SGD step, as a new network: `W_l - (eta/m) dJ/dW_l`, `b_l - (eta/m) dJ/db_l`.
@@ -399,12 +490,77 @@ impl Network {
                 actual: format!("dJ/dW shapes {:?}", grads.dw.iter().map(|g| g.dim()).collect::<Vec<_>>()),
             });
         }
-        let m = grads.samples();
-        for (layer, (dw, db)) in self.layers.iter_mut().zip(grads.dw.iter().zip(&grads.db)) {
-            layer.w = sgd(&layer.w, dw, eta, m)?;
-            layer.b = sgd(&layer.b, db, eta, m)?;
-        }
+        self.descend(grads, eta);
         Ok(())
+    }
+
+    /// The update on gradients already checked to be this network's.
+    pub(crate) fn descend(&mut self, grads: &Gradients, eta: f64) {
+        let factor = sgd_factor(eta, grads.samples());
+        for (layer, (dw, db)) in self.layers.iter_mut().zip(grads.dw.iter().zip(&grads.db)) {
+            layer.w.zip_mut_with(dw, |p, &g| *p = sgd_entry(*p, factor, g));
+            layer.b.zip_mut_with(db, |p, &g| *p = sgd_entry(*p, factor, g));
+        }
+    }
+
+    /// One full training step on the batch `x` `(m, n_0)`, `y` `(m, n_L)`: forward, backprop
+    /// and the update `W ← W − (η/m) dJ/dW` (and b), with every intermediate kept in `ws`, so
+    /// that nothing is allocated. Returns the loss of the forward pass, before the update.
+    /// The same numbers as `forward`, `backward` and `step`, up to the order of floating-point
+    /// sums and, on large sigmoid layers, the last bits of e^x (see the `simd` module: within
+    /// 4 units in the last place of σ). [`train`](crate::train) runs on it.
+    ///
+    /// ```
+    /// use backprop::{Values, Workspace};
+    /// let v = Values::chapter();
+    /// let mut net = v.network().unwrap();
+    /// let mut ws = Workspace::new(&net, 1);
+    /// let loss = net.train_step(&v.x.data, &v.y.data, 0.01, &mut ws).unwrap();
+    /// assert!((loss - 0.5932448719).abs() < 1e-9);
+    /// assert!((net.w(1)[[0, 0]] - 0.09998016).abs() < 1e-8);
+    /// ```
+    pub fn train_step(&mut self, x: &Array2<f64>, y: &Array2<f64>, eta: f64, ws: &mut Workspace) -> Result<f64> {
+        crate::workspace::train_step(self, x, y, eta, ws)
+    }
+
+    /// A network of layer widths `sizes` (`[n_0, n_1, ..., n_L]`) with weights drawn by `init`
+    /// from `seed` (biases start at zero): the same seed gives the same network everywhere.
+    ///
+    /// ```
+    /// use backprop::{Activation, Init, Loss, Network};
+    /// let a = Network::init(&[2, 8, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::Mse, Init::Xavier, 7).unwrap();
+    /// let b = Network::init(&[2, 8, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::Mse, Init::Xavier, 7).unwrap();
+    /// assert_eq!(a, b);
+    /// assert!(a.w(1).iter().all(|w| w.abs() <= (6.0f64 / 10.0).sqrt()));
+    /// ```
+    pub fn init(sizes: &[usize], activations: &[Activation], loss: Loss, init: Init, seed: u64) -> Result<Network> {
+        let (weights, biases) = crate::init::draw(sizes, init, seed)?;
+        Network::with_loss(weights, biases, activations.to_vec(), loss)
+    }
+
+    /// The parameters as JSON text: `{"W": [...], "b": [...], "activations": [...], "loss":
+    /// "mse"}`, in the values file's layout, every number in the shortest form that reads back
+    /// to the same f64.
+    pub fn to_json(&self) -> String {
+        crate::persist::to_json(self)
+    }
+
+    /// Reads parameters written by [`Network::to_json`]; `source` names the text in errors.
+    pub fn from_json(text: &str, source: &str) -> Result<Network> {
+        crate::persist::from_json(text, source)
+    }
+
+    /// Saves the parameters to `path`, atomically: a temporary file in the same folder is
+    /// written, flushed to disk and renamed over `path`, so an interrupted save leaves the
+    /// previous file whole.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        crate::persist::save(self, path.as_ref())
+    }
+
+    /// Loads parameters saved by [`Network::save`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Network> {
+        let (text, source) = crate::json::read_text(path.as_ref())?;
+        Network::from_json(&text, &source)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Saving a network's parameters to JSON and loading them back, every f64 bit for bit.
+//! Saving a network's parameters to JSON and loading them back, every f64 bit for bit
+//! ([`Network::save`], [`Network::load`]).
 //!
 //! The file holds `W`, `b` and `activations` in the values file's layout:
 //! `{"W": [[[0.1, 0.2], ...], ...], "b": [[[0.5], [0.5]], ...], "activations": ["sigmoid", ...],
@@ -15,64 +16,50 @@ use ndarray::Array2;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
+use crate::json::{activations, json_object, list, loss, matrix, required};
 use crate::loss::Loss;
 use crate::network::Network;
-use crate::values::{activations, field_err, json_object, kind, list, matrix, read_text, required};
 
 const FIELDS: [&str; 4] = ["W", "b", "activations", "loss"];
 
-fn to_json(a: &Array2<f64>) -> Value {
+fn matrix_json(a: &Array2<f64>) -> Value {
     Value::Array(a.rows().into_iter().map(|row| Value::Array(row.iter().map(|v| json!(v)).collect())).collect())
 }
 
-impl Network {
-    /// The parameters as JSON text (see the module's docs for the layout).
-    pub fn to_json(&self) -> String {
-        let depth = self.depth();
-        let doc = json!({
-            "W": (1..=depth).map(|l| to_json(self.w(l))).collect::<Vec<_>>(),
-            "b": (1..=depth).map(|l| to_json(self.b(l))).collect::<Vec<_>>(),
-            "activations": (1..=depth).map(|l| self.activation(l).name()).collect::<Vec<_>>(),
-            "loss": self.loss().name(),
-        });
-        serde_json::to_string_pretty(&doc).expect("JSON of numbers and strings serializes") + "\n"
-    }
+/// The parameters as JSON text, for [`Network::to_json`].
+pub(crate) fn to_json(net: &Network) -> String {
+    let depth = net.depth();
+    let doc = json!({
+        "W": (1..=depth).map(|l| matrix_json(net.w(l))).collect::<Vec<_>>(),
+        "b": (1..=depth).map(|l| matrix_json(net.b(l))).collect::<Vec<_>>(),
+        "activations": (1..=depth).map(|l| net.activation(l).name()).collect::<Vec<_>>(),
+        "loss": net.loss().name(),
+    });
+    serde_json::to_string_pretty(&doc).expect("JSON of numbers and strings serializes") + "\n"
+}
 
-    /// Reads parameters written by [`Network::to_json`]; `source` names the text in errors.
-    pub fn from_json(text: &str, source: &str) -> Result<Network> {
-        let root = json_object(text, source, &FIELDS)?;
-        let matrices = |name: &str| -> Result<Vec<Array2<f64>>> {
-            list(required(&root, name)?, name)?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| matrix(v, &format!("{name}[{i}]")).map(|g| g.data))
-                .collect()
-        };
-        let weights = matrices("W")?;
-        let biases = matrices("b")?;
-        let activations = activations(required(&root, "activations")?)?;
-        let loss = match root.get("loss") {
-            None => Loss::Mse,
-            Some(Value::String(s)) => Loss::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| {
-                field_err("loss", format!("expected one of {}, got {s:?}", Loss::ALL.map(|l| l.name()).join(", ")))
-            })?,
-            Some(other) => return Err(field_err("loss", format!("expected a name, got {}", kind(other)))),
-        };
-        Network::with_loss(weights, biases, activations, loss)
-    }
+/// A network from the text [`to_json`] writes, for [`Network::from_json`].
+pub(crate) fn from_json(text: &str, source: &str) -> Result<Network> {
+    const NEEDS: &str = "a network file needs W, b and activations";
+    let root = json_object(text, source, &FIELDS)?;
+    let matrices = |name: &str| -> Result<Vec<Array2<f64>>> {
+        list(required(&root, name, NEEDS)?, name)?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| matrix(v, &format!("{name}[{i}]")).map(|g| g.data))
+            .collect()
+    };
+    let weights = matrices("W")?;
+    let biases = matrices("b")?;
+    let activations = activations(required(&root, "activations", NEEDS)?)?;
+    let loss = root.get("loss").map_or(Ok(Loss::Mse), loss)?;
+    Network::with_loss(weights, biases, activations, loss)
+}
 
-    /// Saves the parameters to `path`, atomically: a temporary file in the same folder is
-    /// written, flushed to disk and renamed over `path`.
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let json = self.to_json();
-        write_atomically(path.as_ref(), |file| file.write_all(json.as_bytes()))
-    }
-
-    /// Loads parameters saved by [`Network::save`].
-    pub fn load(path: impl AsRef<Path>) -> Result<Network> {
-        let (text, source) = read_text(path.as_ref())?;
-        Network::from_json(&text, &source)
-    }
+/// Saves atomically, for [`Network::save`].
+pub(crate) fn save(net: &Network, path: &Path) -> Result<()> {
+    let json = to_json(net);
+    write_atomically(path, |file| file.write_all(json.as_bytes()))
 }
 
 /// Writes through `write` into a temporary file beside `path`, then renames it into place;

@@ -1,10 +1,15 @@
 //! Training: the chapter's update repeated over many epochs, full-batch or in seeded
-//! mini-batches, with the loss of every epoch recorded.
+//! mini-batches, with the loss of every epoch recorded. Every epoch runs on the
+//! allocation-free step of a [`Workspace`], the same step `Network::train_step` takes.
 
-use ndarray::{Array2, Axis};
+use std::ops::ControlFlow;
 
-use crate::error::{Error, Result};
-use crate::network::{check_learning_rate, Network};
+use ndarray::{Array2, ArrayView2};
+
+use crate::error::{all_finite, Error, Result};
+use crate::network::{check_learning_rate, sgd_factor, Network};
+use crate::rng::Rng;
+use crate::workspace::{self, Workspace};
 
 /// How to train.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,71 +56,38 @@ impl History {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed gives the same shuffles everywhere.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform number in [0, 1), from the top 53 bits.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// A uniform index below `n` (n ≥ 1).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_f64() * n as f64) as usize
-    }
-
-    /// Fisher–Yates shuffle.
-    pub fn shuffle(&mut self, items: &mut [usize]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
+/// What [`train_with`] tells its callback after each epoch.
+#[derive(Clone, Copy, Debug)]
+pub struct Epoch<'a> {
+    /// The epoch just finished, from 1.
+    pub number: usize,
+    /// Its loss, from its forward passes before their updates (as [`History::losses`]).
+    pub loss: f64,
+    /// The network after the epoch's updates.
+    pub network: &'a Network,
 }
 
-fn check_finite(epoch: usize, history: &History, net: &Network) -> Result<()> {
-    let loss = history.losses[epoch - 1];
-    let bad_param = (1..=net.depth()).find_map(|l| {
-        if net.w(l).iter().any(|v| !v.is_finite()) {
+/// The first parameter that holds a NaN or an infinity, if any.
+fn non_finite_parameter(net: &Network) -> Option<String> {
+    (1..=net.depth()).find_map(|l| {
+        let finite = |a: &Array2<f64>| a.as_slice().map_or_else(|| a.iter().all(|v| v.is_finite()), all_finite);
+        if !finite(net.w(l)) {
             Some(format!("W{l}"))
-        } else if net.b(l).iter().any(|v| !v.is_finite()) {
+        } else if !finite(net.b(l)) {
             Some(format!("b{l}"))
         } else {
             None
         }
-    });
-    let what = if !loss.is_finite() {
-        Some(format!("the loss became {loss}"))
-    } else {
-        bad_param.map(|p| format!("{p} holds a non-finite number after the update"))
-    };
-    match what {
-        None => Ok(()),
-        Some(what) => Err(Error::Diverged { epoch, what, losses: history.losses.clone() }),
-    }
+    })
 }
 
-/// Trains `net` in place on samples `x` `(m, n_0)` and targets `y` `(m, n_L)`.
+/// Trains `net` in place on samples `x` `(m, n_0)` and targets `y` `(m, n_L)`, with the
+/// allocation-free step of a [`Workspace`] (see [`Network::train_step`]).
 ///
-/// Each epoch's loss is J = 1/(2m) Σ (a_L − y)² over all m samples, summed from the epoch's
-/// forward passes before their updates (for the full batch, the one forward pass). Training
-/// stops with [`Error::Diverged`], naming the epoch and keeping the losses so far, as soon as
-/// a loss or a parameter is NaN or infinite.
+/// Each epoch's loss is the network's loss (J = 1/(2m) Σ (a_L − y)² for MSE) over all m
+/// samples, summed from the epoch's forward passes before their updates (for the full batch,
+/// the one forward pass). Training stops with [`Error::Diverged`], naming the epoch and keeping
+/// the losses so far, as soon as a loss or a parameter is NaN or infinite.
 ///
 /// ```
 /// use backprop::{train, Training, Values};
@@ -127,9 +99,35 @@ fn check_finite(epoch: usize, history: &History, net: &Network) -> Result<()> {
 /// # Ok(()) }
 /// ```
 pub fn train(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, training: &Training) -> Result<History> {
+    train_with(net, x, y, training, |_| ControlFlow::Continue(()))
+}
+
+/// [`train`], calling `after_epoch` after every epoch: for a progress bar, for checkpoints,
+/// or to stop early by returning `ControlFlow::Break(())` (the history then ends with that
+/// epoch).
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use backprop::{train_with, Training, Values};
+/// # fn main() -> backprop::Result<()> {
+/// let v = Values::chapter();
+/// let mut net = v.network()?;
+/// // stop as soon as the loss is below 0.01
+/// let history = train_with(&mut net, &v.x.data, &v.y.data, &Training::full_batch(10_000, 0.5), |epoch| {
+///     if epoch.loss < 0.01 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+/// })?;
+/// assert!(history.losses.len() < 10_000 && history.last().unwrap() < 0.01);
+/// # Ok(()) }
+/// ```
+pub fn train_with(
+    net: &mut Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+    training: &Training,
+    mut after_epoch: impl FnMut(Epoch<'_>) -> ControlFlow<()>,
+) -> Result<History> {
     check_learning_rate(training.learning_rate)?;
-    // the checks of one pass, made once before the first epoch
-    net.backward(&net.forward(x)?, y)?;
+    net.check_batch(x, Some(y))?;
     let m = x.nrows();
     let batch = match training.batch_size {
         None => m,
@@ -138,30 +136,74 @@ pub fn train(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, training: &Tra
         }
         Some(b) => b.min(m),
     };
+    let eta = training.learning_rate;
     let mut history = History { losses: Vec::with_capacity(training.epochs) };
     let mut rng = Rng::new(training.seed);
     let mut order: Vec<usize> = (0..m).collect();
+    // one batch of each size the epochs use: `batch` samples, and the remainder
+    let mut full = Batch::new(net, batch, x.ncols(), y.ncols());
+    let mut rest = (!m.is_multiple_of(batch)).then(|| Batch::new(net, m % batch, x.ncols(), y.ncols()));
+    // the small step reads x and y as row-major slices: a transposed view is copied once
+    let (x_rows, y_rows);
+    let x = if x.is_standard_layout() {
+        x
+    } else {
+        x_rows = x.as_standard_layout().into_owned();
+        &x_rows
+    };
+    let y = if y.is_standard_layout() {
+        y
+    } else {
+        y_rows = y.as_standard_layout().into_owned();
+        &y_rows
+    };
     for epoch in 1..=training.epochs {
-        if training.batch_size.is_none() {
-            let trace = net.forward(x)?;
-            history.losses.push(net.loss().value(trace.output(), y));
-            let grads = net.backward(&trace, y)?;
-            net.step(&grads, training.learning_rate)?;
+        let loss = if training.batch_size.is_none() {
+            workspace::run(net, x, y, sgd_factor(eta, m), &mut full.ws)
         } else {
             rng.shuffle(&mut order);
-            let mut squared_error = 0.0; // summed over the epoch's samples
+            let mut total = 0.0; // the loss summed over the epoch's samples
             for chunk in order.chunks(batch) {
-                let xb = x.select(Axis(0), chunk);
-                let yb = y.select(Axis(0), chunk);
-                let trace = net.forward(&xb)?;
+                let b = if chunk.len() == batch { &mut full } else { rest.as_mut().expect("a short last batch") };
+                b.gather(x.view(), y.view(), chunk);
                 // the loss averages over the batch: undo that to sum over the epoch
-                squared_error += net.loss().value(trace.output(), &yb) * chunk.len() as f64;
-                let grads = net.backward(&trace, &yb)?;
-                net.step(&grads, training.learning_rate)?;
+                total += workspace::run(net, &b.x, &b.y, sgd_factor(eta, chunk.len()), &mut b.ws) * chunk.len() as f64;
             }
-            history.losses.push(squared_error / m as f64);
+            total / m as f64
+        };
+        history.losses.push(loss);
+        let what = if !loss.is_finite() {
+            Some(format!("the loss became {loss}"))
+        } else {
+            non_finite_parameter(net).map(|p| format!("{p} holds a non-finite number after the update"))
+        };
+        if let Some(what) = what {
+            return Err(Error::Diverged { epoch, what, losses: history.losses });
         }
-        check_finite(epoch, &history, net)?;
+        if after_epoch(Epoch { number: epoch, loss, network: net }).is_break() {
+            break;
+        }
     }
     Ok(history)
+}
+
+/// A mini-batch's samples, gathered into buffers of their own, and the workspace of its size.
+struct Batch {
+    x: Array2<f64>, // (size, n_0)
+    y: Array2<f64>, // (size, n_L)
+    ws: Workspace,
+}
+
+impl Batch {
+    fn new(net: &Network, size: usize, n0: usize, n_out: usize) -> Batch {
+        Batch { x: Array2::zeros((size, n0)), y: Array2::zeros((size, n_out)), ws: Workspace::new(net, size) }
+    }
+
+    /// Copies the rows `chunk` of x and y into the buffers.
+    fn gather(&mut self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, chunk: &[usize]) {
+        for (i, &row) in chunk.iter().enumerate() {
+            self.x.row_mut(i).assign(&x.row(row));
+            self.y.row_mut(i).assign(&y.row(row));
+        }
+    }
 }

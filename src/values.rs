@@ -20,15 +20,19 @@ use std::fmt;
 use std::path::Path;
 
 use ndarray::Array2;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::activation::Activation;
-use crate::error::{shape_str, Error, Result};
+use crate::error::Result;
+use crate::json::{activations, field_err, finite_number, json_object, kind, list, matrix, read_text, required};
 use crate::network::{check_learning_rate, Network};
 use crate::npformat::{show, Dtype};
+use crate::step::Step;
 
-/// The chapter's values, `examples/chapter.json`.
-pub const CHAPTER_JSON: &str = include_str!("../examples/chapter.json");
+/// The chapter's values, the crate's `src/chapter.json`.
+pub const CHAPTER_JSON: &str = include_str!("chapter.json");
+
+const NEEDS: &str = "a values file needs x, y, W, b and learning_rate";
 
 const FIELDS: [&str; 6] = ["x", "y", "W", "b", "learning_rate", "activations"];
 
@@ -79,6 +83,18 @@ pub trait IntoGiven {
     fn given(&self) -> Given;
 }
 
+impl IntoGiven for Given {
+    fn given(&self) -> Given {
+        self.clone()
+    }
+}
+
+impl<T: IntoGiven + ?Sized> IntoGiven for &T {
+    fn given(&self) -> Given {
+        (**self).given()
+    }
+}
+
 impl IntoGiven for Array2<f64> {
     fn given(&self) -> Given {
         Given { data: self.clone(), dtype: Dtype::Float }
@@ -101,25 +117,51 @@ impl IntoGiven for Array2<i64> {
 impl Values {
     /// The chapter's values.
     pub fn chapter() -> Values {
-        Values::from_json(CHAPTER_JSON, "examples/chapter.json").expect("the chapter's values are valid")
+        Values::from_json(CHAPTER_JSON, "chapter.json").expect("the chapter's values are valid")
     }
 
-    /// Values for a network of sigmoid layers (the chapter's), checked to fit together.
-    pub fn new(x: Given, y: Given, weights: Vec<Given>, biases: Vec<Given>, learning_rate: f64) -> Result<Values> {
+    /// Values for a network of sigmoid layers (the chapter's), checked to fit together. Each
+    /// matrix may be an ndarray of integers or floats (kept with the dtype numpy would give
+    /// it, see [`IntoGiven`]), or a reference to one:
+    ///
+    /// ```
+    /// use backprop::{ndarray::array, Values};
+    /// let (x, y) = (array![[1, 4, 5]], array![[0.1, 0.05]]);
+    /// let (w1, w2) = (array![[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], array![[0.7, 0.8], [0.9, 0.1]]);
+    /// let (b1, b2) = (array![[0.5], [0.5]], array![[0.5], [0.5]]);
+    /// let given = Values::new(&x, &y, [&w1, &w2], [&b1, &b2], 0.01).unwrap();
+    /// assert_eq!(given, Values::chapter());
+    /// ```
+    pub fn new<W: IntoGiven, B: IntoGiven>(
+        x: impl IntoGiven,
+        y: impl IntoGiven,
+        weights: impl IntoIterator<Item = W>,
+        biases: impl IntoIterator<Item = B>,
+        learning_rate: impl Into<f64>,
+    ) -> Result<Values> {
+        let weights: Vec<Given> = weights.into_iter().map(|w| w.given()).collect();
         let activations = vec![Activation::Sigmoid; weights.len()];
         Values::with_activations(x, y, weights, biases, learning_rate, activations)
     }
 
-    /// Values with one activation per layer, checked to fit together.
-    pub fn with_activations(
-        x: Given,
-        y: Given,
-        weights: Vec<Given>,
-        biases: Vec<Given>,
-        learning_rate: f64,
+    /// Values with one activation per layer, checked to fit together; the matrices as for
+    /// [`Values::new`].
+    pub fn with_activations<W: IntoGiven, B: IntoGiven>(
+        x: impl IntoGiven,
+        y: impl IntoGiven,
+        weights: impl IntoIterator<Item = W>,
+        biases: impl IntoIterator<Item = B>,
+        learning_rate: impl Into<f64>,
         activations: Vec<Activation>,
     ) -> Result<Values> {
-        let values = Values { x, y, weights, biases, learning_rate, activations };
+        let values = Values {
+            x: x.given(),
+            y: y.given(),
+            weights: weights.into_iter().map(|w| w.given()).collect(),
+            biases: biases.into_iter().map(|b| b.given()).collect(),
+            learning_rate: learning_rate.into(),
+            activations,
+        };
         values.check()?;
         Ok(values)
     }
@@ -180,19 +222,19 @@ impl Values {
     /// Parses the JSON of a values file; `source` names it in errors.
     pub fn from_json(text: &str, source: &str) -> Result<Values> {
         let root = json_object(text, source, &FIELDS)?;
-        let x = matrix(required(&root, "x")?, "x")?;
-        let y = matrix(required(&root, "y")?, "y")?;
-        let weights = list(required(&root, "W")?, "W")?
+        let x = matrix(required(&root, "x", NEEDS)?, "x")?;
+        let y = matrix(required(&root, "y", NEEDS)?, "y")?;
+        let weights = list(required(&root, "W", NEEDS)?, "W")?
             .iter()
             .enumerate()
             .map(|(i, v)| matrix(v, &format!("W[{i}]")))
             .collect::<Result<Vec<_>>>()?;
-        let biases = list(required(&root, "b")?, "b")?
+        let biases = list(required(&root, "b", NEEDS)?, "b")?
             .iter()
             .enumerate()
             .map(|(i, v)| matrix(v, &format!("b[{i}]")))
             .collect::<Result<Vec<_>>>()?;
-        let learning_rate = match required(&root, "learning_rate")? {
+        let learning_rate = match required(&root, "learning_rate", NEEDS)? {
             Value::Number(n) => finite_number(n, "learning_rate")?,
             other => return Err(field_err("learning_rate", format!("expected a number, got {}", kind(other)))),
         };
@@ -206,11 +248,13 @@ impl Values {
     }
 
     /// Checks that the values fit together: shapes chain, numbers are finite, η is positive.
+    /// Nothing is computed: the shapes and numbers are looked at, no pass is run.
     pub fn check(&self) -> Result<()> {
         self.network().map(|_| ())
     }
 
-    /// The network these values describe, after every check of [`Values::check`].
+    /// The network these values describe, after every check of [`Values::check`] (the fields
+    /// are public, so the checks are made again here, where the values enter the network).
     pub fn network(&self) -> Result<Network> {
         let network = Network::new(
             self.weights.iter().map(|g| g.data.clone()).collect(),
@@ -218,158 +262,26 @@ impl Values {
             self.activations.clone(),
         )?;
         check_learning_rate(self.learning_rate)?;
-        // the forward and backward passes check x and y against the network
-        let trace = network.forward(&self.x.data)?;
-        network.backward(&trace, &self.y.data)?;
+        network.check_batch(&self.x.data, Some(&self.y.data))?;
         Ok(network)
     }
-}
 
-/// A file's text, and its name for error messages.
-pub(crate) fn read_text(path: &Path) -> Result<(String, String)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
-    Ok((text, path.display().to_string()))
-}
-
-/// Parses JSON text that must be an object with only the given fields; `source` names it.
-pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<Map<String, Value>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-        file: source.into(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-    })?;
-    let Value::Object(root) = root else {
-        return Err(field_err(
-            "(top level)",
-            format!("expected an object with fields {}, got {}", fields.join(", "), kind(&root)),
-        ));
-    };
-    if let Some(unknown) = root.keys().find(|k| !fields.contains(&k.as_str())) {
-        return Err(field_err(unknown, format!("unknown field; expected only {}", fields.join(", "))));
+    /// The chapter's one worked step for these values: the forward pass, backprop and the
+    /// update, computed once (see [`Step`]).
+    ///
+    /// ```
+    /// let step = backprop::Values::chapter().step().unwrap();
+    /// assert!((step.trace().z(1)[[0, 0]] - 4.3).abs() < 1e-12);
+    /// ```
+    pub fn step(&self) -> Result<Step> {
+        Step::new(self)
     }
-    Ok(root)
-}
-
-/// A list of activation names, one per layer.
-pub(crate) fn activations(v: &Value) -> Result<Vec<Activation>> {
-    list(v, "activations")?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            Value::String(s) => {
-                s.parse::<Activation>().map_err(|e| field_err(&format!("activations[{i}]"), problem_of(e)))
-            }
-            other => Err(field_err(
-                &format!("activations[{i}]"),
-                format!("expected a name such as \"sigmoid\", got {}", kind(other)),
-            )),
-        })
-        .collect()
 }
 
 #[track_caller]
 fn layer(l: usize, depth: usize) -> usize {
     assert!((1..=depth).contains(&l), "layer {l} does not exist; these values have layers 1 to {depth}");
     l - 1
-}
-
-/// A JSON number as f64, refusing what f64 cannot hold (1e400 would become infinity).
-fn finite_number(n: &serde_json::Number, path: &str) -> Result<f64> {
-    match n.as_f64() {
-        Some(v) if v.is_finite() => Ok(v),
-        _ => Err(field_err(path, format!("expected a number within f64's range (about ±1.8e308), got {n}"))),
-    }
-}
-
-pub(crate) fn field_err(path: &str, problem: String) -> Error {
-    Error::Field { path: path.to_string(), problem }
-}
-
-fn problem_of(e: Error) -> String {
-    match e {
-        Error::Value { problem, .. } => problem,
-        other => other.to_string(),
-    }
-}
-
-pub(crate) fn kind(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Array(a) if a.is_empty() => "an empty list".into(),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
-    }
-}
-
-pub(crate) fn required<'a>(root: &'a Map<String, Value>, name: &str) -> Result<&'a Value> {
-    root.get(name).ok_or_else(|| field_err(name, "missing; a values file needs x, y, W, b and learning_rate".into()))
-}
-
-pub(crate) fn list<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
-    match v {
-        Value::Array(items) if !items.is_empty() => Ok(items),
-        other => Err(field_err(path, format!("expected a non-empty list, got {}", kind(other)))),
-    }
-}
-
-/// A 2-D matrix: a non-empty list of equally long, non-empty rows of numbers.
-pub(crate) fn matrix(v: &Value, path: &str) -> Result<Given> {
-    let rows = list(v, path)?;
-    let mut data = Vec::new();
-    let mut all_int = true;
-    let mut width = None;
-    for (i, row) in rows.iter().enumerate() {
-        let row_path = format!("{path}[{i}]");
-        let cells = match row {
-            Value::Array(cells) if !cells.is_empty() => cells,
-            Value::Number(_) => {
-                return Err(field_err(
-                    &row_path,
-                    format!(
-                    "expected a row (a list of numbers), got {}; write a matrix as a list of rows, like [[1, 4, 5]]",
-                    kind(row)
-                ),
-                ))
-            }
-            other => {
-                return Err(field_err(&row_path, format!("expected a non-empty row of numbers, got {}", kind(other))))
-            }
-        };
-        match width {
-            None => width = Some(cells.len()),
-            Some(w) if w != cells.len() => {
-                return Err(field_err(
-                    &row_path,
-                    format!("ragged matrix: expected {w} numbers like row 0, got {}", cells.len()),
-                ))
-            }
-            Some(_) => {}
-        }
-        for (j, cell) in cells.iter().enumerate() {
-            let Value::Number(n) = cell else {
-                return Err(field_err(&format!("{row_path}[{j}]"), format!("expected a number, got {}", kind(cell))));
-            };
-            // numpy makes an integer array only when every literal is an integer (no `.`, no exponent)
-            let literal = n.to_string();
-            if literal.contains(['.', 'e', 'E']) {
-                all_int = false;
-            } else if n.as_i64().is_none() {
-                return Err(field_err(
-                    &format!("{row_path}[{j}]"),
-                    format!("the integer {n} does not fit in 64 bits; write it as a float, like {n}.0"),
-                ));
-            }
-            data.push(finite_number(n, &format!("{row_path}[{j}]"))?);
-        }
-    }
-    let shape = (rows.len(), width.expect("rows is not empty"));
-    let data = Array2::from_shape_vec(shape, data)
-        .map_err(|e| field_err(path, format!("expected shape {}: {e}", shape_str(&[shape.0, shape.1]))))?;
-    Ok(Given { data, dtype: if all_int { Dtype::Int } else { Dtype::Float } })
 }
 
 #[cfg(test)]

@@ -5,25 +5,22 @@ use std::fmt::Write;
 
 use ndarray::Array2;
 
-use crate::error::Result;
 use crate::npformat::{round, show, Dtype};
-use crate::values::Values;
+use crate::step::Step;
 
-/// What the chapter's complete program prints for these values, generalized to L layers:
+/// What the chapter's complete program prints for this step, generalized to L layers:
 /// the header; x; y; every W and b; every z and a; dJda, f'(z) and d for the output layer, then
 /// f'(z) and d for each hidden layer going back; dLdW and dLdb rounded to 4 decimals; the
 /// updated weights and biases. Every array as numpy prints it; ends with a newline.
 ///
 /// ```
-/// let text = backprop::walkthrough::complete_program(&backprop::Values::chapter()).unwrap();
+/// let step = backprop::Values::chapter().step().unwrap();
+/// let text = backprop::walkthrough::complete_program(&step);
 /// assert!(text.contains("\nz1 = [[4.3 5.3]]\n"));
 /// ```
-pub fn complete_program(values: &Values) -> Result<String> {
-    let network = values.network()?;
-    let trace = network.forward(&values.x.data)?;
-    let grads = network.backward(&trace, &values.y.data)?;
-    let updated = network.updated(&grads, values.learning_rate)?;
-    let depth = network.depth();
+pub fn complete_program(step: &Step) -> String {
+    let (values, trace, grads, updated) = (step.values(), step.trace(), step.gradients(), step.updated());
+    let depth = step.depth();
 
     // (label, array, dtype, on a line of its own): `print("\nz1 =", z1)` puts the array beside
     // its label, `print("\nW1 =\n\n", W1)` below it
@@ -63,5 +60,5 @@ pub fn complete_program(values: &Values) -> Result<String> {
         let gap = if own_line { "\n\n " } else { " " };
         writeln!(out, "\n{label} ={gap}{text}").expect("writing to a String");
     }
-    Ok(out)
+    out
 }

@@ -26,7 +26,7 @@ use crate::activation::Activation;
 use crate::crew::Crew;
 use crate::error::{ensure_finite, shape_str, Error, Result};
 use crate::loss::Loss;
-use crate::network::{check_learning_rate, Network};
+use crate::network::{check_learning_rate, sgd_entry, sgd_factor, Network};
 use crate::simd::sigmoid_row;
 
 /// Products of at most this many multiply-adds (m · k · n) run in plain loops.
@@ -263,159 +263,153 @@ fn update_bias(
     for row in delta.rows() {
         db += &row;
     }
-    b.column_mut(0).zip_mut_with(&db, |b, g| *b -= factor * g);
+    b.column_mut(0).zip_mut_with(&db, |b, &g| *b = sgd_entry(*b, factor, g));
 }
 
-impl Network {
-    /// One full training step on the batch `x` `(m, n_0)`, `y` `(m, n_L)`: forward, backprop
-    /// and the update `W ← W − (η/m) dJ/dW` (and b), with every intermediate kept in `ws`.
-    /// Returns the loss of the forward pass, before the update. The same numbers as
-    /// `forward`, `backward` and `step`, up to the order of floating-point sums and, on large
-    /// sigmoid layers, the last bits of e^x (see the `simd` module: within 4 units in the last
-    /// place of σ).
-    ///
-    /// ```
-    /// use backprop::{Values, Workspace};
-    /// let v = Values::chapter();
-    /// let mut net = v.network().unwrap();
-    /// let mut ws = Workspace::new(&net, 1);
-    /// let loss = net.train_step(&v.x.data, &v.y.data, 0.01, &mut ws).unwrap();
-    /// assert!((loss - 0.5932448719).abs() < 1e-9);
-    /// assert!((net.w(1)[[0, 0]] - 0.09998016).abs() < 1e-8);
-    /// ```
-    pub fn train_step(&mut self, x: &Array2<f64>, y: &Array2<f64>, eta: f64, ws: &mut Workspace) -> Result<f64> {
-        check_learning_rate(eta)?;
-        let depth = self.depth();
-        let m = ws.m;
-        // checked without allocating: this runs on every step
-        let fits = ws.z.len() == depth && (1..=depth).all(|l| ws.z[l - 1].dim() == (m, self.w(l).ncols()));
-        if !fits {
-            return Err(Error::Shape {
-                name: "workspace".into(),
-                expected: format!("one made by Workspace::new for layer sizes {:?}", self.sizes()),
-                actual: format!("one for layer sizes {:?}", ws.z.iter().map(|z| z.ncols()).collect::<Vec<_>>()),
-            });
-        }
-        let (n0, n_out) = (self.w(1).nrows(), self.w(depth).ncols());
-        if x.dim() != (m, n0) {
-            return Err(Error::Shape {
-                name: "x".into(),
-                expected: format!("({m}, {n0}), the workspace's batch and W1's rows"),
-                actual: shape_str(x.shape()),
-            });
-        }
-        if y.dim() != (m, n_out) {
-            return Err(Error::Shape {
-                name: "y".into(),
-                expected: format!("({m}, {n_out}), one row per sample, one column per output"),
-                actual: shape_str(y.shape()),
-            });
-        }
-        ensure_finite("x", x)?;
-        ensure_finite("y", y)?;
-        let small = self.layers.iter().all(|layer| m * layer.w.len() <= SMALL)
-            && self.layers[depth - 1].activation != Activation::Softmax;
-        let factor = eta / m as f64;
-        let loss = match (small, x.as_slice(), y.as_slice()) {
-            (true, Some(xs), Some(ys)) => self.small_step(xs, y, ys, factor, ws),
-            _ => self.general_step(x, y, factor, ws),
-        };
-        if !loss.is_finite() {
-            return Err(Error::Value { name: "loss".into(), problem: format!("expected a finite loss, got {loss}") });
-        }
-        Ok(loss)
+/// [`Network::train_step`]: the batch and the workspace checked, then [`run`].
+pub(crate) fn train_step(
+    net: &mut Network,
+    x: &Array2<f64>,
+    y: &Array2<f64>,
+    eta: f64,
+    ws: &mut Workspace,
+) -> Result<f64> {
+    check_learning_rate(eta)?;
+    let depth = net.depth();
+    let m = ws.m;
+    // checked without allocating: this runs on every step
+    let fits = ws.z.len() == depth && (1..=depth).all(|l| ws.z[l - 1].dim() == (m, net.w(l).ncols()));
+    if !fits {
+        return Err(Error::Shape {
+            name: "workspace".into(),
+            expected: format!("one made by Workspace::new for layer sizes {:?}", net.sizes()),
+            actual: format!("one for layer sizes {:?}", ws.z.iter().map(|z| z.ncols()).collect::<Vec<_>>()),
+        });
     }
+    let (n0, n_out) = (net.w(1).nrows(), net.w(depth).ncols());
+    if x.dim() != (m, n0) {
+        return Err(Error::Shape {
+            name: "x".into(),
+            expected: format!("({m}, {n0}), the workspace's batch and W1's rows"),
+            actual: shape_str(x.shape()),
+        });
+    }
+    if y.dim() != (m, n_out) {
+        return Err(Error::Shape {
+            name: "y".into(),
+            expected: format!("({m}, {n_out}), one row per sample, one column per output"),
+            actual: shape_str(y.shape()),
+        });
+    }
+    ensure_finite("x", x)?;
+    ensure_finite("y", y)?;
+    let loss = run(net, x, y, sgd_factor(eta, m), ws);
+    if !loss.is_finite() {
+        return Err(Error::Value { name: "loss".into(), problem: format!("expected a finite loss, got {loss}") });
+    }
+    Ok(loss)
+}
 
-    /// The step for layers of any size, each layer cut into the workspace's pieces.
-    fn general_step(&mut self, x: &Array2<f64>, y: &Array2<f64>, factor: f64, ws: &mut Workspace) -> f64 {
-        let depth = self.depth();
-        let loss_kind = self.loss();
-        let Workspace { z, a, delta, db, parts, shares, crew, .. } = ws;
-        let crew = crew.as_deref();
+/// One step on a batch already checked against the network and a workspace made for it
+/// (`x` `(m, n_0)` and `y` `(m, n_L)`, m the workspace's): returns the loss before the update.
+pub(crate) fn run(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64, ws: &mut Workspace) -> f64 {
+    let m = ws.m;
+    let depth = net.depth();
+    let small = net.layers.iter().all(|layer| m * layer.w.len() <= SMALL)
+        && net.layers[depth - 1].activation != Activation::Softmax;
+    match (small, x.as_slice(), y.as_slice()) {
+        (true, Some(xs), Some(ys)) => small_step(net, xs, y, ys, factor, ws),
+        _ => general_step(net, x, y, factor, ws),
+    }
+}
 
-        // forward: z_l = a_{l-1} W_l + b_l^T and a_l = f_l(z_l), each piece on its columns
-        for l in 0..depth {
-            let (before, rest) = a.split_at_mut(l);
-            let a_prev = if l == 0 { x.view() } else { before[l - 1].view() };
-            let layer = &self.layers[l];
-            let f = layer.activation;
-            let work = (
-                (Along(z[l].view_mut(), Axis(1)), Along(rest[0].view_mut(), Axis(1))),
-                (Along(layer.w.view(), Axis(1)), Along(layer.b.view(), Axis(0))),
-            );
-            let piece = |((Along(mut z, _), Along(mut a, _)), (Along(w, _), Along(b, _))): Forward<'_>, _| {
-                gemm(1.0, &a_prev, &w, 0.0, &mut z);
-                let b = b.column(0);
-                match f {
-                    Activation::Sigmoid => {
-                        for (mut z, mut a) in z.rows_mut().into_iter().zip(a.rows_mut()) {
-                            z += &b;
-                            let whole = "a row of whole columns";
-                            sigmoid_row(z.as_slice().expect(whole), a.as_slice_mut().expect(whole));
-                        }
+/// The step for layers of any size, each layer cut into the workspace's pieces.
+fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64, ws: &mut Workspace) -> f64 {
+    let depth = net.depth();
+    let loss_kind = net.loss();
+    let Workspace { z, a, delta, db, parts, shares, crew, .. } = ws;
+    let crew = crew.as_deref();
+
+    // forward: z_l = a_{l-1} W_l + b_l^T and a_l = f_l(z_l), each piece on its columns
+    for l in 0..depth {
+        let (before, rest) = a.split_at_mut(l);
+        let a_prev = if l == 0 { x.view() } else { before[l - 1].view() };
+        let layer = &net.layers[l];
+        let f = layer.activation;
+        let work = (
+            (Along(z[l].view_mut(), Axis(1)), Along(rest[0].view_mut(), Axis(1))),
+            (Along(layer.w.view(), Axis(1)), Along(layer.b.view(), Axis(0))),
+        );
+        let piece = |((Along(mut z, _), Along(mut a, _)), (Along(w, _), Along(b, _))): Forward<'_>, _| {
+            gemm(1.0, &a_prev, &w, 0.0, &mut z);
+            let b = b.column(0);
+            match f {
+                Activation::Sigmoid => {
+                    for (mut z, mut a) in z.rows_mut().into_iter().zip(a.rows_mut()) {
+                        z += &b;
+                        let whole = "a row of whole columns";
+                        sigmoid_row(z.as_slice().expect(whole), a.as_slice_mut().expect(whole));
                     }
-                    // a needs the whole row: below
-                    Activation::Softmax => Zip::from(&mut z).and_broadcast(b).for_each(|z, &b| *z += b),
-                    _ => Zip::from(&mut z).and(a).and_broadcast(b).for_each(|z, a, &b| {
-                        *z += b;
-                        *a = f.apply(*z);
-                    }),
                 }
-            };
-            in_parts(work, parts[l], 0..layer.w.ncols(), crew, &piece);
-            if f == Activation::Softmax {
-                f.forward_into(&z[l], &mut rest[0]);
+                // a needs the whole row: below
+                Activation::Softmax => Zip::from(&mut z).and_broadcast(b).for_each(|z, &b| *z += b),
+                _ => Zip::from(&mut z).and(a).and_broadcast(b).for_each(|z, a, &b| {
+                    *z += b;
+                    *a = f.at(*z);
+                }),
             }
+        };
+        in_parts(work, parts[l], 0..layer.w.ncols(), crew, &piece);
+        if f == Activation::Softmax {
+            f.forward_into(&z[l], &mut rest[0]);
         }
-        let loss = loss_kind.value(&a[depth - 1], y);
-
-        // backward, from the last layer: each piece of layer l, on its columns J, finds
-        // delta_l[:, J] (from the output error, or from the shares layer l+1 left), subtracts
-        // factor · (column sums) from b_l[J], leaves its share delta_l[:, J] W_l[:, J]^T of
-        // delta_{l-1} (before W_l changes), then W_l[:, J] -= factor · a_{l-1}^T delta_l[:, J]
-        for l in (0..depth).rev() {
-            let (z_l, a_l) = (z[l].view(), a[l].view());
-            let a_prev = if l == 0 { x.view() } else { a[l - 1].view() };
-            let (lower, upper) = shares.split_at_mut(l);
-            let incoming: &[Array2<f64>] = if l + 1 == depth { &[] } else { &upper[0] };
-            let outgoing: Option<&mut [Array2<f64>]> = if l == 0 { None } else { Some(&mut lower[l - 1]) };
-            let f = self.layers[l].activation;
-            let layer = &mut self.layers[l];
-            let n = layer.w.ncols();
-            let work = (
-                (Along(delta[l].view_mut(), Axis(1)), Along(layer.w.view_mut(), Axis(1))),
-                ((Along(layer.b.view_mut(), Axis(0)), Along(db[l].view_mut(), Axis(0))), outgoing),
-            );
-            let piece = |((Along(mut d, _), Along(mut w, _)), ((Along(b, _), Along(g, _)), out)): Backward<'_>,
-                         cols: Range<usize>| {
-                let (z, a) = (z_l.slice(s![.., cols.clone()]), a_l.slice(s![.., cols.clone()]));
-                if incoming.is_empty() {
-                    let y = y.slice(s![.., cols.clone()]);
-                    match loss_kind {
-                        Loss::Mse => Zip::from(&mut d)
-                            .and(a)
-                            .and(y)
-                            .and(z)
-                            .for_each(|d, &a, &y, &z| *d = (a - y) * f.derivative_at(z, a)),
-                        _ => Zip::from(&mut d).and(a).and(y).for_each(|d, &a, &y| *d = a - y),
-                    }
-                } else {
-                    d.assign(&incoming[0].slice(s![.., cols.clone()]));
-                    for share in &incoming[1..] {
-                        d += &share.slice(s![.., cols.clone()]);
-                    }
-                    Zip::from(&mut d).and(z).and(a).for_each(|d, &z, &a| *d *= f.derivative_at(z, a));
-                }
-                update_bias(b, g, d.view(), factor);
-                if let Some(out) = out {
-                    gemm(1.0, &d.view(), &w.t(), 0.0, &mut out[0].view_mut());
-                }
-                gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
-            };
-            in_parts(work, parts[l], 0..n, crew, &piece);
-        }
-        loss
     }
+    let loss = loss_kind.value(&a[depth - 1], y);
+
+    // backward, from the last layer: each piece of layer l, on its columns J, finds
+    // delta_l[:, J] (from the output error, or from the shares layer l+1 left), subtracts
+    // factor · (column sums) from b_l[J], leaves its share delta_l[:, J] W_l[:, J]^T of
+    // delta_{l-1} (before W_l changes), then W_l[:, J] -= factor · a_{l-1}^T delta_l[:, J]
+    for l in (0..depth).rev() {
+        let (z_l, a_l) = (z[l].view(), a[l].view());
+        let a_prev = if l == 0 { x.view() } else { a[l - 1].view() };
+        let (lower, upper) = shares.split_at_mut(l);
+        let incoming: &[Array2<f64>] = if l + 1 == depth { &[] } else { &upper[0] };
+        let outgoing: Option<&mut [Array2<f64>]> = if l == 0 { None } else { Some(&mut lower[l - 1]) };
+        let f = net.layers[l].activation;
+        let layer = &mut net.layers[l];
+        let n = layer.w.ncols();
+        let work = (
+            (Along(delta[l].view_mut(), Axis(1)), Along(layer.w.view_mut(), Axis(1))),
+            ((Along(layer.b.view_mut(), Axis(0)), Along(db[l].view_mut(), Axis(0))), outgoing),
+        );
+        let piece = |((Along(mut d, _), Along(mut w, _)), ((Along(b, _), Along(g, _)), out)): Backward<'_>,
+                     cols: Range<usize>| {
+            let (z, a) = (z_l.slice(s![.., cols.clone()]), a_l.slice(s![.., cols.clone()]));
+            if incoming.is_empty() {
+                let y = y.slice(s![.., cols.clone()]);
+                Zip::from(&mut d).and(z).and(a).and(y).for_each(|d, &z, &a, &y| {
+                    let (dj_da, df_dz) = loss_kind.output_error_at(f, z, a, y);
+                    *d = dj_da * df_dz;
+                });
+            } else {
+                d.assign(&incoming[0].slice(s![.., cols.clone()]));
+                for share in &incoming[1..] {
+                    d += &share.slice(s![.., cols.clone()]);
+                }
+                Zip::from(&mut d).and(z).and(a).for_each(|d, &z, &a| *d *= f.derivative_at(z, a));
+            }
+            update_bias(b, g, d.view(), factor);
+            if let Some(out) = out {
+                gemm(1.0, &d.view(), &w.t(), 0.0, &mut out[0].view_mut());
+            }
+            // the update W ← W − factor · a_prevᵀ δ (`sgd_entry` for every entry) folded
+            // into the product, so dJ/dW is never stored
+            gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
+        };
+        in_parts(work, parts[l], 0..n, crew, &piece);
+    }
+    loss
 }
 
 /// A buffer or parameter as its row-major slice (all are standard layout: made here, or
@@ -424,91 +418,88 @@ fn slice(a: &Array2<f64>) -> &[f64] {
     a.as_slice().expect("standard layout")
 }
 
-impl Network {
-    /// The whole step on flat row-major slices, for small layers: no views, no dispatch, so
-    /// that the 3-2-2 network's step costs little more than its four `exp`s.
-    fn small_step(&mut self, x: &[f64], y_arr: &Array2<f64>, y: &[f64], factor: f64, ws: &mut Workspace) -> f64 {
-        let depth = self.layers.len();
-        let m = ws.m;
-        // forward: z = a_prev W + b^T, a = f(z)
-        for l in 0..depth {
-            let layer = &self.layers[l];
-            let (k, n) = layer.w.dim();
-            let (w, b) = (slice(&layer.w), slice(&layer.b));
-            let (before, rest) = ws.a.split_at_mut(l);
-            let a_prev = if l == 0 { x } else { slice(&before[l - 1]) };
-            let z = ws.z[l].as_slice_mut().expect("standard layout");
-            let a = rest[0].as_slice_mut().expect("standard layout");
-            for i in 0..m {
-                for j in 0..n {
-                    let mut sum = 0.0;
-                    for p in 0..k {
-                        sum += a_prev[i * k + p] * w[p * n + j];
-                    }
-                    z[i * n + j] = sum + b[j];
-                    a[i * n + j] = layer.activation.apply(z[i * n + j]);
-                }
-            }
-        }
-        // the loss, and delta_L
-        let out = &self.layers[depth - 1];
-        let (a, z) = (slice(&ws.a[depth - 1]), slice(&ws.z[depth - 1]));
-        let mut squared = 0.0;
-        let delta = ws.delta[depth - 1].as_slice_mut().expect("standard layout");
-        for (e, d) in delta.iter_mut().enumerate() {
-            let error = a[e] - y[e];
-            squared += error * error;
-            *d = match self.loss() {
-                Loss::Mse => error * out.activation.derivative_at(z[e], a[e]),
-                _ => error,
-            };
-        }
-        let loss = match self.loss() {
-            Loss::Mse => squared / (2.0 * m as f64),
-            other => other.value(&ws.a[depth - 1], y_arr),
-        };
-        // delta_l = (delta_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)
-        for l in (0..depth - 1).rev() {
-            let next = &self.layers[l + 1];
-            let (k, n) = next.w.dim();
-            let w = slice(&next.w);
-            let (lower, upper) = ws.delta.split_at_mut(l + 1);
-            let (d_next, d) = (slice(&upper[0]), lower[l].as_slice_mut().expect("standard layout"));
-            let (z, a) = (slice(&ws.z[l]), slice(&ws.a[l]));
-            let f = self.layers[l].activation;
-            for i in 0..m {
+/// The whole step on flat row-major slices, for small layers: no views, no dispatch, so
+/// that the 3-2-2 network's step costs little more than its four `exp`s.
+fn small_step(net: &mut Network, x: &[f64], y_arr: &Array2<f64>, y: &[f64], factor: f64, ws: &mut Workspace) -> f64 {
+    let depth = net.layers.len();
+    let m = ws.m;
+    // forward: z = a_prev W + b^T, a = f(z)
+    for l in 0..depth {
+        let layer = &net.layers[l];
+        let (k, n) = layer.w.dim();
+        let (w, b) = (slice(&layer.w), slice(&layer.b));
+        let (before, rest) = ws.a.split_at_mut(l);
+        let a_prev = if l == 0 { x } else { slice(&before[l - 1]) };
+        let z = ws.z[l].as_slice_mut().expect("standard layout");
+        let a = rest[0].as_slice_mut().expect("standard layout");
+        for i in 0..m {
+            for j in 0..n {
+                let mut sum = 0.0;
                 for p in 0..k {
-                    let mut sum = 0.0;
-                    for j in 0..n {
-                        sum += d_next[i * n + j] * w[p * n + j];
-                    }
-                    d[i * k + p] = sum * f.derivative_at(z[i * k + p], a[i * k + p]);
+                    sum += a_prev[i * k + p] * w[p * n + j];
                 }
+                z[i * n + j] = sum + b[j];
+                a[i * n + j] = layer.activation.at(z[i * n + j]);
             }
         }
-        // dJ/dW = a_prev^T delta and dJ/db = column sums of delta, each subtracted as soon as
-        // it is summed: every delta is already computed from the old W
-        for l in 0..depth {
-            let layer = &mut self.layers[l];
-            let (k, n) = layer.w.dim();
-            let a_prev = if l == 0 { x } else { slice(&ws.a[l - 1]) };
-            let d = slice(&ws.delta[l]);
-            let w = layer.w.as_slice_mut().expect("standard layout");
-            for p in 0..k {
-                for j in 0..n {
-                    let mut sum = 0.0;
-                    for i in 0..m {
-                        sum += a_prev[i * k + p] * d[i * n + j];
-                    }
-                    w[p * n + j] -= factor * sum;
-                }
-            }
-            let b = layer.b.as_slice_mut().expect("standard layout");
-            for (j, b) in b.iter_mut().enumerate() {
-                let g: f64 = (0..m).map(|i| d[i * n + j]).sum();
-                *b -= factor * g;
-            }
-        }
-        loss
     }
+    // the loss, and delta_L
+    let out = &net.layers[depth - 1];
+    let (a, z) = (slice(&ws.a[depth - 1]), slice(&ws.z[depth - 1]));
+    let mut squared = 0.0;
+    let delta = ws.delta[depth - 1].as_slice_mut().expect("standard layout");
+    let loss_kind = net.loss();
+    for (e, d) in delta.iter_mut().enumerate() {
+        let (dj_da, df_dz) = loss_kind.output_error_at(out.activation, z[e], a[e], y[e]);
+        let error = a[e] - y[e];
+        squared += error * error;
+        *d = dj_da * df_dz;
+    }
+    let loss = match net.loss() {
+        Loss::Mse => squared / (2.0 * m as f64),
+        other => other.value(&ws.a[depth - 1], y_arr),
+    };
+    // delta_l = (delta_{l+1} W_{l+1}^T) ⊙ f_l'(z_l)
+    for l in (0..depth - 1).rev() {
+        let next = &net.layers[l + 1];
+        let (k, n) = next.w.dim();
+        let w = slice(&next.w);
+        let (lower, upper) = ws.delta.split_at_mut(l + 1);
+        let (d_next, d) = (slice(&upper[0]), lower[l].as_slice_mut().expect("standard layout"));
+        let (z, a) = (slice(&ws.z[l]), slice(&ws.a[l]));
+        let f = net.layers[l].activation;
+        for i in 0..m {
+            for p in 0..k {
+                let mut sum = 0.0;
+                for j in 0..n {
+                    sum += d_next[i * n + j] * w[p * n + j];
+                }
+                d[i * k + p] = sum * f.derivative_at(z[i * k + p], a[i * k + p]);
+            }
+        }
+    }
+    // dJ/dW = a_prev^T delta and dJ/db = column sums of delta, each subtracted as soon as
+    // it is summed: every delta is already computed from the old W
+    for l in 0..depth {
+        let layer = &mut net.layers[l];
+        let (k, n) = layer.w.dim();
+        let a_prev = if l == 0 { x } else { slice(&ws.a[l - 1]) };
+        let d = slice(&ws.delta[l]);
+        let w = layer.w.as_slice_mut().expect("standard layout");
+        for p in 0..k {
+            for j in 0..n {
+                let mut sum = 0.0;
+                for i in 0..m {
+                    sum += a_prev[i * k + p] * d[i * n + j];
+                }
+                w[p * n + j] = sgd_entry(w[p * n + j], factor, sum);
+            }
+        }
+        let b = layer.b.as_slice_mut().expect("standard layout");
+        for (j, b) in b.iter_mut().enumerate() {
+            let g: f64 = (0..m).map(|i| d[i * n + j]).sum();
+            *b = sgd_entry(*b, factor, g);
+        }
+    }
+    loss
 }

@@ -4,7 +4,7 @@
 
 use backprop::derivation::Derivation;
 use backprop::ndarray::{array, Array2};
-use backprop::{walkthrough, Activation, Network, Values};
+use backprop::{walkthrough, Activation, IntoGiven, Loss, Network, Values};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use serde_json::{json, Value};
@@ -48,9 +48,10 @@ proptest! {
         let text = file.to_string();
         let outcome = std::panic::catch_unwind(|| match Values::from_json(&text, "random.json") {
             Ok(values) => {
-                let printed = walkthrough::complete_program(&values).map(|s| s.len());
-                let derived = Derivation::new(&values).map(|d| d.to_string().len());
-                (true, printed.is_ok() && derived.is_ok())
+                // values that load are checked: their step, printed and derived, cannot fail
+                let step = values.step();
+                let fine = step.as_ref().is_ok_and(|s| !walkthrough::complete_program(s).is_empty() && !Derivation::new(s).to_string().is_empty());
+                (true, fine)
             }
             Err(e) => (false, !e.to_string().is_empty()),
         });
@@ -77,8 +78,17 @@ proptest! {
         let depth = sizes.len() - 1;
         let weights = (0..depth).map(|l| draw(sizes[l], sizes[l + 1])).collect();
         let biases = (0..depth).map(|l| draw(sizes[l + 1], 1)).collect();
-        let activations = (0..depth).map(|l| Activation::ALL[(seed as usize + l) % Activation::ALL.len()]).collect();
-        let net = Network::new(weights, biases, activations).unwrap();
+        // every loss, every activation: softmax only where it fits (a cross-entropy output)
+        let loss = Loss::ALL[(seed % Loss::ALL.len() as u64) as usize];
+        let elementwise: Vec<Activation> = Activation::ALL.into_iter().filter(|a| *a != Activation::Softmax).collect();
+        let activations = (0..depth)
+            .map(|l| match (l + 1 == depth, loss) {
+                (true, Loss::CrossEntropy) => Activation::Softmax,
+                (true, Loss::BinaryCrossEntropy) => Activation::Sigmoid,
+                _ => elementwise[(seed as usize / 3 + l) % elementwise.len()],
+            })
+            .collect();
+        let net = Network::with_loss(weights, biases, activations, loss).unwrap();
         let back = Network::from_json(&net.to_json(), "saved.json").unwrap();
         for l in 1..=depth {
             let bits = |a: &Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
@@ -86,6 +96,7 @@ proptest! {
             prop_assert_eq!(bits(back.b(l)), bits(net.b(l)));
             prop_assert_eq!(back.activation(l), net.activation(l));
         }
+        prop_assert_eq!(back.loss(), net.loss());
     }
 }
 
@@ -124,4 +135,44 @@ fn a_values_file_whose_numbers_overflow_is_refused_not_printed_as_inf() {
     let text = backprop::CHAPTER_JSON.replace("[[1, 4, 5]]", "[[1, 4, 1e400]]");
     let err = Values::from_json(&text, "v.json").unwrap_err().to_string();
     assert!(err.starts_with("x[0][2]: expected a number within f64's range"), "{err}");
+}
+
+#[test]
+fn a_misfit_between_x_and_w1_names_both_sides_and_what_would_fit() {
+    // the chapter's x with a W1 of two rows, as a learner might type it in the parameters cell
+    let (x, w1, w2) = (array![[1, 4, 5]], array![[0.1, 0.2], [0.3, 0.4]], array![[0.7, 0.8], [0.9, 0.1]]);
+    let b = || array![[0.5], [0.5]].given();
+    let err = Values::new(&x, array![[0.1, 0.05]], [&w1, &w2], [b(), b()], 0.01).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "x: expected shape (m, 2): m >= 1 samples in rows, one column per row of W1 (2, 2), got (1, 3): \
+         x has 3 columns where W1 has 2 rows; give x 2 columns, or W1 3 rows"
+    );
+}
+
+#[test]
+fn y_that_does_not_fit_names_x_and_the_last_weights() {
+    let v = Values::chapter();
+    let net = v.network().unwrap();
+    let err = net.backward(&net.forward(&v.x.data).unwrap(), &array![[0.1, 0.05, 0.0]]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "y: expected shape (1, 2): one row per sample of x (1, 3), one column per column of W2 (2, 2), got (1, 3)"
+    );
+}
+
+#[test]
+fn a_softmax_network_saved_to_a_file_loads_back() {
+    let net = Network::init(
+        &[3, 4, 3],
+        &[Activation::Tanh, Activation::Softmax],
+        Loss::CrossEntropy,
+        backprop::Init::Xavier,
+        5,
+    )
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("backprop-softmax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    net.save(dir.join("net.json")).unwrap();
+    assert_eq!(Network::load(dir.join("net.json")).unwrap(), net);
 }

@@ -2,19 +2,15 @@
 //! `scripts/numpy_reference.py regenerate` with the same full-batch update), mini-batches,
 //! divergence, and the charts.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use backprop::ndarray::array;
-use backprop::{train, Activation, Chart, Error, Network, Training, Values};
+use std::ops::ControlFlow;
+
+use backprop::{train, train_with, Activation, Chart, Error, Network, Training, Values};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> PathBuf {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    deps.parent().unwrap().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn read_losses(path: &Path) -> Vec<f64> {
@@ -37,32 +33,6 @@ fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
         let rel = (a - b).abs() / b.abs();
         assert!(rel <= 1e-9, "epoch {}: ours {a:e}, numpy {b:e}, relative difference {rel:e}", epoch + 1);
     }
-}
-
-/// Runs the train example into a fresh folder and returns the folder.
-fn run_train(name: &str, args: &[&str]) -> PathBuf {
-    let out = std::env::temp_dir().join(format!("backprop-train-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    let status = Command::new(example("train")).args(args).arg("--out").arg(&out).output().unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    out
-}
-
-#[test]
-fn the_train_example_matches_numpy_on_the_chapters_network() {
-    let out = run_train("chapter", &["--epochs", "2000", "--learning-rate", "0.5"]);
-    let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
-    assert_close_to_numpy(&read_losses(&out.join("loss.csv")), &numpy);
-    let svg = std::fs::read_to_string(out.join("loss.svg")).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("Loss over 2000 epochs"));
-}
-
-#[test]
-fn the_train_example_matches_numpy_on_a_three_layer_batch() {
-    let values = root().join("tests/fixtures/walkthrough/three_layers.json");
-    let out = run_train("three", &[values.to_str().unwrap(), "--epochs", "500"]);
-    let numpy = read_losses(&root().join("tests/fixtures/training/three_layers.csv"));
-    assert_close_to_numpy(&read_losses(&out.join("loss.csv")), &numpy);
 }
 
 #[test]
@@ -170,28 +140,54 @@ fn a_chart_refuses_what_it_cannot_draw() {
 }
 
 #[test]
-fn the_train_example_refuses_bad_arguments() {
-    for (args, message) in [
-        (vec!["--out", "/tmp/x"], "--epochs is required"),
-        (vec!["--epochs", "ten", "--out", "/tmp/x"], "--epochs: expected a whole number, got \"ten\""),
-        (
-            vec!["--epochs", "10", "--learning-rate", "-1", "--out", "/tmp/x"],
-            "--learning-rate: expected a positive finite number, got -1",
-        ),
-        (vec!["--epochs", "10"], "--out is required"),
-    ] {
-        let out = Command::new(example("train")).args(&args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(message), "{args:?}: {stderr}");
-    }
+fn the_callback_sees_every_epoch_and_can_stop_training_early() {
+    let v = Values::chapter();
+    let (mut a, mut b) = (v.network().unwrap(), v.network().unwrap());
+    let whole = train(&mut a, &v.x.data, &v.y.data, &Training::full_batch(300, 0.5)).unwrap();
+    let mut seen = Vec::new();
+    let stopped = train_with(&mut b, &v.x.data, &v.y.data, &Training::full_batch(300, 0.5), |epoch| {
+        seen.push((epoch.number, epoch.loss));
+        // the network handed over is the one after this epoch's update
+        assert_eq!(epoch.network.depth(), 2);
+        if epoch.number == 120 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap();
+    assert_eq!(seen.len(), 120);
+    assert!(seen.iter().enumerate().all(|(i, (n, loss))| *n == i + 1 && *loss == whole.losses[i]));
+    assert_eq!(stopped.losses, whole.losses[..120]);
+    // what stopping left is the network after 120 epochs: 180 more reach the same place
+    train(&mut b, &v.x.data, &v.y.data, &Training::full_batch(180, 0.5)).unwrap();
+    assert_eq!(a, b);
 }
 
 #[test]
-fn the_readme_loss_plot_is_what_the_train_example_draws_now() {
-    // `make readme-plot` wrote docs/loss.svg with these arguments
-    let out = run_train("readme", &["--epochs", "5000", "--learning-rate", "0.5"]);
-    let fresh = std::fs::read_to_string(out.join("loss.svg")).unwrap();
-    let committed = std::fs::read_to_string(root().join("docs/loss.svg")).unwrap();
-    assert!(fresh == committed, "docs/loss.svg is stale: run `make readme-plot`");
+fn mini_batches_of_uneven_size_train_as_the_teaching_path_does() {
+    // 5 samples in batches of 2: two full batches and one of 1, each one step of
+    // forward, backward and update, as the chapter writes it
+    let (net, x, y) = xor();
+    let x = backprop::ndarray::concatenate![backprop::ndarray::Axis(0), x, array![[0.5, 0.5]]];
+    let y = backprop::ndarray::concatenate![backprop::ndarray::Axis(0), y, array![[0.5]]];
+    let mut fast = net.clone();
+    let history = train(&mut fast, &x, &y, &Training::mini_batch(1, 0.5, 2, 11)).unwrap();
+    let mut order: Vec<usize> = (0..5).collect();
+    backprop::Rng::new(11).shuffle(&mut order);
+    let mut slow = net.clone();
+    let mut total = 0.0;
+    for chunk in order.chunks(2) {
+        let (xb, yb) = (x.select(backprop::ndarray::Axis(0), chunk), y.select(backprop::ndarray::Axis(0), chunk));
+        let trace = slow.forward(&xb).unwrap();
+        total += slow.loss().value(trace.output(), &yb) * chunk.len() as f64;
+        let grads = slow.backward(&trace, &yb).unwrap();
+        slow.step(&grads, 0.5).unwrap();
+    }
+    assert!((history.losses[0] - total / 5.0).abs() < 1e-12);
+    for l in 1..=2 {
+        for (a, b) in fast.w(l).iter().zip(slow.w(l)).chain(fast.b(l).iter().zip(slow.b(l))) {
+            assert!((a - b).abs() < 1e-12, "layer {l}: {a} against {b}");
+        }
+    }
 }

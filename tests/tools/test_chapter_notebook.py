@@ -53,7 +53,7 @@ def derivation_of(cell):
 def test_the_last_cell_shows_the_derivation_for_the_parameters():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     shown = derivation_of(code_cells(nb)[-1])
-    expected = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown"], cwd=ROOT,
+    expected = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation"], cwd=ROOT,
                               capture_output=True, text=True, check=True).stdout
     assert shown.strip() == expected.strip()
 
@@ -114,6 +114,6 @@ def test_changed_parameters_print_what_numpy_prints(values, tmp_path):
     # the derivation follows the values too
     values_file = tmp_path / "values.json"
     values_file.write_text(json.dumps(values))
-    expected = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown", str(values_file)],
+    expected = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation", str(values_file)],
                               cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert derivation_of(executed[-1]).strip() == expected.strip()

@@ -11,7 +11,7 @@ CHECK = ROOT / "tools" / "katex" / "check.mjs"
 
 
 def derivation(*values):
-    done = subprocess.run(["cargo", "run", "-q", "--example", "walkthrough", "--", "--markdown", *map(str, values)],
+    done = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation", *map(str, values)],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     return done.stdout
 

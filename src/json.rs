@@ -1,0 +1,163 @@
+//! Reading JSON files with errors that point into them: the values file and a saved network
+//! both go through here, and every refusal names the path of the field (`W[1][0]`), what was
+//! expected and what came.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::activation::Activation;
+use crate::error::{shape_str, Error, Result};
+use crate::loss::Loss;
+use crate::npformat::Dtype;
+use crate::values::Given;
+use ndarray::Array2;
+
+/// A file's text, and its name for error messages.
+pub(crate) fn read_text(path: &Path) -> Result<(String, String)> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
+    Ok((text, path.display().to_string()))
+}
+
+/// Parses JSON text that must be an object with only the given fields; `source` names it.
+pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<Map<String, Value>> {
+    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+        file: source.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    })?;
+    let Value::Object(root) = root else {
+        return Err(field_err(
+            "(top level)",
+            format!("expected an object with fields {}, got {}", fields.join(", "), kind(&root)),
+        ));
+    };
+    if let Some(unknown) = root.keys().find(|k| !fields.contains(&k.as_str())) {
+        return Err(field_err(unknown, format!("unknown field; expected only {}", fields.join(", "))));
+    }
+    Ok(root)
+}
+
+/// A list of activation names, one per layer.
+pub(crate) fn activations(v: &Value) -> Result<Vec<Activation>> {
+    list(v, "activations")?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::String(s) => {
+                s.parse::<Activation>().map_err(|e| field_err(&format!("activations[{i}]"), problem_of(e)))
+            }
+            other => Err(field_err(
+                &format!("activations[{i}]"),
+                format!("expected a name such as \"sigmoid\", got {}", kind(other)),
+            )),
+        })
+        .collect()
+}
+
+/// A JSON number as f64, refusing what f64 cannot hold (1e400 would become infinity).
+pub(crate) fn finite_number(n: &serde_json::Number, path: &str) -> Result<f64> {
+    match n.as_f64() {
+        Some(v) if v.is_finite() => Ok(v),
+        _ => Err(field_err(path, format!("expected a number within f64's range (about ±1.8e308), got {n}"))),
+    }
+}
+
+pub(crate) fn field_err(path: &str, problem: String) -> Error {
+    Error::Field { path: path.to_string(), problem }
+}
+
+fn problem_of(e: Error) -> String {
+    match e {
+        Error::Value { problem, .. } => problem,
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(a) if a.is_empty() => "an empty list".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+pub(crate) fn required<'a>(root: &'a Map<String, Value>, name: &str, fields: &str) -> Result<&'a Value> {
+    root.get(name).ok_or_else(|| field_err(name, format!("missing; {fields}")))
+}
+
+pub(crate) fn list<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
+    match v {
+        Value::Array(items) if !items.is_empty() => Ok(items),
+        other => Err(field_err(path, format!("expected a non-empty list, got {}", kind(other)))),
+    }
+}
+
+/// A 2-D matrix: a non-empty list of equally long, non-empty rows of numbers.
+pub(crate) fn matrix(v: &Value, path: &str) -> Result<Given> {
+    let rows = list(v, path)?;
+    let mut data = Vec::new();
+    let mut all_int = true;
+    let mut width = None;
+    for (i, row) in rows.iter().enumerate() {
+        let row_path = format!("{path}[{i}]");
+        let cells = match row {
+            Value::Array(cells) if !cells.is_empty() => cells,
+            Value::Number(_) => {
+                return Err(field_err(
+                    &row_path,
+                    format!(
+                    "expected a row (a list of numbers), got {}; write a matrix as a list of rows, like [[1, 4, 5]]",
+                    kind(row)
+                ),
+                ))
+            }
+            other => {
+                return Err(field_err(&row_path, format!("expected a non-empty row of numbers, got {}", kind(other))))
+            }
+        };
+        match width {
+            None => width = Some(cells.len()),
+            Some(w) if w != cells.len() => {
+                return Err(field_err(
+                    &row_path,
+                    format!("ragged matrix: expected {w} numbers like row 0, got {}", cells.len()),
+                ))
+            }
+            Some(_) => {}
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            let Value::Number(n) = cell else {
+                return Err(field_err(&format!("{row_path}[{j}]"), format!("expected a number, got {}", kind(cell))));
+            };
+            // numpy makes an integer array only when every literal is an integer (no `.`, no exponent)
+            let literal = n.to_string();
+            if literal.contains(['.', 'e', 'E']) {
+                all_int = false;
+            } else if n.as_i64().is_none() {
+                return Err(field_err(
+                    &format!("{row_path}[{j}]"),
+                    format!("the integer {n} does not fit in 64 bits; write it as a float, like {n}.0"),
+                ));
+            }
+            data.push(finite_number(n, &format!("{row_path}[{j}]"))?);
+        }
+    }
+    let shape = (rows.len(), width.expect("rows is not empty"));
+    let data = Array2::from_shape_vec(shape, data)
+        .map_err(|e| field_err(path, format!("expected shape {}: {e}", shape_str(&[shape.0, shape.1]))))?;
+    Ok(Given { data, dtype: if all_int { Dtype::Int } else { Dtype::Float } })
+}
+
+/// A loss's name, as [`Loss::name`] writes it.
+pub(crate) fn loss(v: &Value) -> Result<Loss> {
+    match v {
+        Value::String(s) => s.parse::<Loss>().map_err(|e| field_err("loss", problem_of(e))),
+        other => Err(field_err("loss", format!("expected a name such as \"mse\", got {}", kind(other)))),
+    }
+}
