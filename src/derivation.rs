@@ -14,15 +14,18 @@ use crate::network::{Gradients, Network, Trace};
 use crate::step::Step;
 use crate::values::Values;
 
-/// A number as the derivation writes it: rounded to 4 decimals, trailing zeros trimmed,
-/// no negative zero.
+/// A number as the derivation writes it: rounded to 4 decimals, trailing zeros trimmed, no
+/// negative zero; a number too small for 4 decimals keeps 4 significant digits instead of
+/// showing as 0, so that a small gradient is still seen (below 1e-12, as a power of ten).
 ///
 /// ```
 /// use backprop::derivation::number;
 /// assert_eq!(number(0.98661308), "0.9866");
 /// assert_eq!(number(0.9950332), "0.995");
 /// assert_eq!(number(3.8), "3.8");
-/// assert_eq!(number(-0.00001), "0");
+/// assert_eq!(number(-0.0000123456), "-0.00001235");
+/// assert_eq!(number(2.5e-15), r"2.5 \times 10^{-15}");
+/// assert_eq!(number(0.0), "0");
 /// ```
 pub fn number(v: f64) -> String {
     if !v.is_finite() {
@@ -34,13 +37,64 @@ pub fn number(v: f64) -> String {
             r"-\infty".into()
         };
     }
-    let s = format!("{v:.4}");
+    if v != 0.0 && v.abs() < 0.00005 {
+        if v.abs() < 1e-12 {
+            let text = format!("{v:.3e}");
+            let (mantissa, exp) = text.split_once('e').expect("{:e} writes an e");
+            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            return format!(r"{mantissa} \times 10^{{{exp}}}");
+        }
+        let decimals = (3 - v.abs().log10().floor() as i32) as usize;
+        return decimals_trimmed(v, decimals);
+    }
+    decimals_trimmed(v, 4)
+}
+
+/// `v` to `decimals` decimals, trailing zeros trimmed, no negative zero.
+fn decimals_trimmed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
     if s == "-0" {
         "0".into()
     } else {
         s.into()
     }
+}
+
+/// An updated value, with as many decimals as it takes to differ from the value it replaces
+/// (at least [`number`]'s), so that an update smaller than the rounding still shows:
+///
+/// ```
+/// use backprop::derivation::updated_number;
+/// // the chapter's b1: 0.5 − 0.01 · 0.00198 writes 0.49998, not 0.5
+/// assert_eq!(updated_number(0.5, 0.49998016), "0.49998");
+/// assert_eq!(updated_number(0.5, 0.49999596), "0.499996");
+/// assert_eq!(updated_number(0.7, 0.69922), "0.6992");
+/// assert_eq!(updated_number(0.5, 0.5), "0.5");
+/// ```
+pub fn updated_number(old: f64, new: f64) -> String {
+    if old == new || !new.is_finite() || !old.is_finite() {
+        return number(new);
+    }
+    let plain = number(new);
+    if plain != number(old) {
+        return plain;
+    }
+    (5..=17)
+        .map(|d| (decimals_trimmed(old, d), decimals_trimmed(new, d)))
+        .find(|(o, n)| o != n)
+        .map_or(plain, |(_, n)| n)
+}
+
+/// The updated matrix, each entry written by [`updated_number`] against the old one.
+fn bmatrix_updated(old: &Array2<f64>, new: &Array2<f64>) -> String {
+    let rows: Vec<String> = old
+        .rows()
+        .into_iter()
+        .zip(new.rows())
+        .map(|(o, n)| o.iter().zip(n.iter()).map(|(o, n)| updated_number(*o, *n)).collect::<Vec<_>>().join(" & "))
+        .collect();
+    format!(r"\begin{{bmatrix}} {} \end{{bmatrix}}", rows.join(r" \\ "))
 }
 
 /// A matrix as LaTeX: `\begin{bmatrix} 1 & 4 & 5 \end{bmatrix}`.
@@ -224,7 +278,12 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
         eq(&mut out, format!(r"{name} := {name} - \frac{{\eta}}{{m}} \frac{{\partial J(W, b)}}{{\partial {name}}}"));
         eq(
             &mut out,
-            format!(r"\therefore {name} = {} - {factor} {} = {}", bmatrix(param), bmatrix(grad), bmatrix(next)),
+            format!(
+                r"\therefore {name} = {} - {factor} {} = {}",
+                bmatrix(param),
+                bmatrix(grad),
+                bmatrix_updated(param, next)
+            ),
         );
     }
     out.truncate(out.trim_end().len());

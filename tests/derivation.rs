@@ -59,3 +59,20 @@ fn a_deeper_batch_gets_every_layer_and_the_batch_noted() {
     assert!(md.contains(r"\frac{0.1}{2}"), "the update should show eta/m");
     assert_eq!(md.matches("$$").count() % 2, 0);
 }
+
+#[test]
+fn every_update_shows_its_change_even_below_the_rounding() {
+    // the chapter's η = 0.01 moves b1 by 2e-5 and 4e-6: written to 4 decimals, b1 would read
+    // [0.5 0.5] before and after; the chapter writes 0.49998 and 0.499995
+    let md = Values::chapter().step().unwrap().derivation().to_string();
+    let line = md.lines().find(|l| l.starts_with(r"\therefore b_{1} =")).unwrap();
+    let blocks = matrices(line);
+    let (old, new) = (&blocks[0], &blocks[2]);
+    assert_eq!(old, &vec![0.5, 0.5]);
+    assert_eq!(new, &vec![0.49998, 0.499996], "{line}");
+    // and in every update line, each entry that changed reads differently from the old one
+    for line in md.lines().filter(|l| l.starts_with(r"\therefore W_") || l.starts_with(r"\therefore b_")) {
+        let blocks = matrices(line);
+        assert!(blocks[0].iter().zip(&blocks[2]).all(|(o, n)| o != n), "{line}");
+    }
+}
