@@ -258,3 +258,22 @@ pub fn gradients_by_loops(net: &Network, x: &Array2<f64>, y: &Array2<f64>) -> Re
     }
     Ok((dw, db))
 }
+
+/// dJ/d(param) of `step`'s network, by central finite differences of its loss refined as in
+/// [`gradient_check`] (J averages over the samples: multiply by m to compare with backprop's
+/// sums).
+pub(crate) fn numeric_gradient(step: &crate::Step, param: crate::diagram::Param) -> f64 {
+    let (x, y) = (&step.values().x.data, &step.values().y.data);
+    let mut net = step.network().clone();
+    let loss = net.loss();
+    let (l, i, j) = (param.layer - 1, param.row, param.col);
+    let original = if param.bias { net.layers[l].b[[i, 0]] } else { net.layers[l].w[[i, j]] };
+    let mut at = |v: f64| -> f64 {
+        let layer = &mut net.layers[l];
+        *(if param.bias { &mut layer.b[[i, 0]] } else { &mut layer.w[[i, j]] }) = v;
+        loss.value(net.pass(x).output(), y)
+    };
+    let mut diff = |h: f64| (at(original + h) - at(original - h)) / (2.0 * h);
+    let h = 1e-3;
+    (4.0 * diff(h / 2.0) - diff(h)) / 3.0
+}

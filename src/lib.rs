@@ -36,9 +36,11 @@
 #![deny(missing_docs)]
 
 mod activation;
+pub mod chain_rule;
 mod crew;
 pub mod datasets;
 pub mod derivation;
+pub mod diagram;
 mod error;
 pub mod gradcheck;
 mod init;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use backprop::diagram::{Sample, View};
 use backprop::{gradient_check, train_with, Chart, Error, Training, Values};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -54,6 +55,32 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Draw the network with the step's numbers: forward (z, a, the weights), backward (f'(z),
+    /// δ, dJ/dW) or update (old → new); write SVG or PNG by OUT's name.
+    Diagram {
+        /// A values file; the chapter's when left out.
+        values: Option<PathBuf>,
+        /// forward, backward or update.
+        #[arg(long, default_value = "forward", value_parser = view)]
+        view: View,
+        /// The sample to show, from 0, or "sum" for the gradients summed over the batch.
+        #[arg(long, default_value = "0", value_parser = sample)]
+        sample: Sample,
+        /// A weight or bias whose paths to the cost to draw strong, like W1[2,1] or b2[0].
+        #[arg(long, value_name = "PARAM")]
+        highlight: Option<String>,
+        /// The file to write: NAME.svg or NAME.png.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Print the chain rule for one weight or bias (like W1[2,1], numpy's indices from 0) with
+    /// the step's numbers, as Markdown with LaTeX: every path to the cost and their sum.
+    ChainRule {
+        /// The weight or bias: W<layer>[row,column] or b<layer>[row].
+        param: String,
+        /// A values file; the chapter's when left out.
+        values: Option<PathBuf>,
+    },
     /// Compare backprop's gradients with central finite differences for every weight and
     /// bias; exit 1 when the largest relative error is above LIMIT.
     Gradcheck {
@@ -79,6 +106,17 @@ fn positive(text: &str) -> Result<f64, String> {
         Ok(_) => Err(format!("expected a positive finite number, got {text}")),
         Err(_) => Err(format!("expected a number, got {text:?}")),
     }
+}
+
+fn view(text: &str) -> Result<View, String> {
+    text.parse().map_err(|e: Error| e.to_string())
+}
+
+fn sample(text: &str) -> Result<Sample, String> {
+    if text == "sum" {
+        return Ok(Sample::Sum);
+    }
+    text.parse().map(Sample::One).map_err(|_| format!("expected a sample number from 0, or \"sum\", got {text:?}"))
 }
 
 fn values(path: &Option<PathBuf>) -> backprop::Result<Values> {
@@ -124,6 +162,16 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
             println!("wrote {} and {}", csv_path.display(), svg_path.display());
             println!("final loss {:?}", losses[losses.len() - 1]);
         }
+        Command::Diagram { values: path, view, sample, highlight, out } => {
+            let step = values(&path)?.step()?;
+            let mut diagram = step.diagram(view).sample(sample);
+            if let Some(param) = &highlight {
+                diagram = diagram.highlight(param)?;
+            }
+            diagram.picture()?.save(&out)?;
+            println!("wrote {}", out.display());
+        }
+        Command::ChainRule { param, values: path } => print!("{}", values(&path)?.step()?.chain_rule(&param)?),
         Command::Gradcheck { values: path, limit } => {
             let values = values(&path)?;
             let check = gradient_check(&values.network()?, &values.x.data, &values.y.data)?;

@@ -17,7 +17,7 @@ static FONT: &[u8] = include_bytes!("fonts/DejaVuSans-subset.ttf");
 
 /// Registers the carried font as plotters' `sans-serif`, once: every drawing needs it, the SVG
 /// too (plotters measures text with it to lay out labels and legends).
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // the font is the crate's own file; tests draw with it, so a bad file fails them
@@ -28,12 +28,12 @@ fn register_font() {
 }
 
 /// Something that draws itself on any plotters backend (SVG and bitmap alike).
-trait Drawing {
+pub(crate) trait Drawing {
     fn size(&self) -> (u32, u32);
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
 }
 
-type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(crate) type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// The error for a drawing that plotters or the PNG encoder refused; `name` names the drawing.
 fn not_drawn(name: &str, e: impl std::fmt::Display) -> Error {
@@ -76,7 +76,7 @@ fn png_of(drawing: &impl Drawing, name: &str) -> Result<Vec<u8>> {
 }
 
 /// `drawing` as SVG and as PNG.
-fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
+pub(crate) fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
     Ok(Picture { svg: svg_of(drawing, name)?, png: png_of(drawing, name)? })
 }
 

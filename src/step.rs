@@ -5,11 +5,15 @@
 //! ([`Step::walkthrough`]), the derivation in LaTeX ([`Step::derivation`]) and the gradient
 //! check ([`Step::gradient_check`]).
 
+use crate::chain_rule::{self, ChainRule};
+use ndarray::Array2;
+
 use crate::derivation::Derivation;
+use crate::diagram::{Diagram, Param, View};
 use crate::error::Result;
 use crate::gradcheck::{self, GradCheck};
-use crate::network::{Gradients, Network, Trace};
-use crate::values::Values;
+use crate::network::{check_learning_rate, Gradients, Network, Trace};
+use crate::values::{IntoGiven, Values};
 
 /// One forward pass, backprop and SGD update of the given values, with every intermediate.
 ///
@@ -37,11 +41,44 @@ impl Step {
     /// [`Values::network`]); the passes themselves run once, on checked input.
     pub fn new(values: &Values) -> Result<Step> {
         let network = values.network()?;
+        Ok(Step::work(values.clone(), network))
+    }
+
+    /// The step of any network on a batch `x` `(m, n_0)`, `y` `(m, n_L)` with learning rate
+    /// η, for a network that training made (its values hold x, y and the parameters as
+    /// floats; its loss is the network's own).
+    ///
+    /// ```
+    /// use backprop::{datasets::xor, Activation, Init, Loss, Network, Step};
+    /// let (x, y) = xor();
+    /// let net = Network::init(&[2, 3, 1], &[Activation::Tanh, Activation::Sigmoid], Loss::BinaryCrossEntropy, Init::Xavier, 1).unwrap();
+    /// let step = Step::of(&net, &x, &y, 0.5).unwrap();
+    /// assert_eq!(step.samples(), 4);
+    /// assert_eq!(step.gradients().delta(2), &(step.trace().a(2) - &y));
+    /// ```
+    pub fn of(network: &Network, x: &Array2<f64>, y: &Array2<f64>, learning_rate: f64) -> Result<Step> {
+        check_learning_rate(learning_rate)?;
+        network.check_batch(x, Some(y))?;
+        let depth = network.depth();
+        let values = Values {
+            x: x.given(),
+            y: y.given(),
+            weights: (1..=depth).map(|l| network.w(l).given()).collect(),
+            biases: (1..=depth).map(|l| network.b(l).given()).collect(),
+            learning_rate,
+            activations: (1..=depth).map(|l| network.activation(l)).collect(),
+        };
+        Ok(Step::work(values, network.clone()))
+    }
+
+    /// The forward pass, backprop and the update of a network already checked against the
+    /// values' x and y.
+    fn work(values: Values, network: Network) -> Step {
         let trace = network.pass(&values.x.data);
         let gradients = network.backprop(&trace, &values.y.data);
         let mut updated = network.clone();
         updated.descend(&gradients, values.learning_rate);
-        Ok(Step { values: values.clone(), network, trace, gradients, updated })
+        Step { values, network, trace, gradients, updated }
     }
 
     /// The values as given, with the dtypes numpy would give them.
@@ -88,6 +125,19 @@ impl Step {
     /// The chapter's derivation with this step's numbers, as Markdown with LaTeX.
     pub fn derivation(&self) -> Derivation {
         Derivation::new(self)
+    }
+
+    /// A picture of the network with this step's numbers, in `view` (see [`Diagram`]): it
+    /// shows inline in a notebook, and [`Diagram::picture`] gives its SVG and PNG.
+    pub fn diagram(&self, view: View) -> Diagram<'_> {
+        Diagram::new(self, view)
+    }
+
+    /// The chain rule for one weight or bias, `"W1[2,1]"` or `"b2[0]"` (numpy's indices,
+    /// from 0), written out with this step's numbers: every path to the cost, their products
+    /// and sum, and the finite-difference estimate beside it.
+    pub fn chain_rule(&self, param: &str) -> Result<ChainRule> {
+        chain_rule::explain(self, Param::parse(param)?)
     }
 
     /// This step's gradients against central finite differences of the loss, for every

@@ -275,9 +275,44 @@ fn gradcheck_reports_and_passes_the_chapter_and_a_deeper_batch() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["walkthrough", "derivation", "train", "gradcheck"] {
+    for sub in ["walkthrough", "derivation", "train", "diagram", "chain-rule", "gradcheck"] {
         let out = backprop(&[sub, "--help"]);
         assert!(out.status.success(), "{sub}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: backprop"), "{sub}");
     }
+}
+
+#[test]
+fn diagram_writes_svg_or_png_by_the_files_name() {
+    let dir = std::env::temp_dir().join(format!("backprop-diagram-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("net.svg");
+    let out = backprop(&["diagram", "--view", "backward", "--highlight", "W1[2,1]", "--out", svg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("dJ/dW1[2,1]"));
+    let png = dir.join("net.png");
+    let out = backprop(&["diagram", "--out", png.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    // a name that is neither, a bad view and a weight that is not there are refused
+    let out = backprop(&["diagram", "--out", dir.join("net.jpg").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected a name ending in .svg or .png"));
+    let out = backprop(&["diagram", "--view", "sideways", "--out", svg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains(r#"expected one of "forward", "backward", "update", got "sideways""#));
+    let out = backprop(&["diagram", "--highlight", "W1[9,9]", "--out", svg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("W1[9,9]: no such weight: W1 is (3, 2)"));
+}
+
+#[test]
+fn chain_rule_prints_the_paths_of_one_weight() {
+    let out = backprop(&["chain-rule", "W1[2,1]"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(md, Values::chapter().step().unwrap().chain_rule("W1[2,1]").unwrap().to_string());
+    assert!(md.contains("2 paths to the cost"));
 }

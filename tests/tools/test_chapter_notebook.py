@@ -40,7 +40,8 @@ def test_stored_outputs_are_the_chapters_cell_by_cell():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     chapter = json.loads((FIXTURES / "chapter-cell-outputs.json").read_text())
     cells = after_parameters(nb)
-    assert len(cells) == len(chapter) + 2
+    # the chapter's cells, the complete program, the derivation, then the network shown
+    assert len(cells) >= len(chapter) + 2
     for cell, expected in zip(cells, chapter):
         assert stdout_of(cell).rstrip("\n") == expected
     assert stdout_of(cells[len(chapter)]) == (FIXTURES / "chapter-complete-output.txt").read_text()
@@ -50,12 +51,32 @@ def derivation_of(cell):
     return "".join(o["data"]["text/markdown"] for o in cell.outputs if "text/markdown" in o.get("data", {}))
 
 
-def test_the_last_cell_shows_the_derivation_for_the_parameters():
+def cell_with(cells, source):
+    """The code cell whose source is `source`."""
+    return next(c for c in cells if c.cell_type == "code" and c.source.strip() == source)
+
+
+def cli(*args):
+    return subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_the_derivation_and_the_chain_rule_are_shown_for_the_parameters():
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    shown = derivation_of(code_cells(nb)[-1])
-    expected = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation"], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout
-    assert shown.strip() == expected.strip()
+    shown = derivation_of(cell_with(nb.cells, "step.derivation()"))
+    assert shown.strip() == cli("derivation").strip()
+    shown = derivation_of(cell_with(nb.cells, 'step.chain_rule("W1[2,1]")?'))
+    assert shown.strip() == cli("chain-rule", "W1[2,1]").strip()
+
+
+def test_every_diagram_is_stored_as_svg_and_png_with_the_numbers():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for source, text in [("step.diagram(View::Forward)", "W1[2,1] = 0.6"), ("step.diagram(View::Backward)", "dJ/dW1[2,1]"),
+                         ("step.diagram(View::Update)", "W1[2,1]: 0.6 → 0.59998"),
+                         ('step.diagram(View::Backward).highlight("W1[2,1]")?', "strong: the paths from W1[2,1]")]:
+        data = [o["data"] for o in cell_with(nb.cells, source).outputs if "data" in o]
+        assert len(data) == 1 and {"image/svg+xml", "image/png"} <= set(data[0]), source
+        assert text in data[0]["image/svg+xml"], source
 
 
 def rust_matrix(rows):
@@ -114,6 +135,9 @@ def test_changed_parameters_print_what_numpy_prints(values, tmp_path):
     # the derivation follows the values too
     values_file = tmp_path / "values.json"
     values_file.write_text(json.dumps(values))
-    expected = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation", str(values_file)],
-                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert derivation_of(executed[-1]).strip() == expected.strip()
+    assert derivation_of(cell_with(executed, "step.derivation()")).strip() == cli("derivation", values_file).strip()
+    # and so do the chain rule and the diagram
+    chain = derivation_of(cell_with(executed, 'step.chain_rule("W1[2,1]")?'))
+    assert chain.strip() == cli("chain-rule", "W1[2,1]", values_file).strip()
+    forward = [o["data"] for o in cell_with(executed, "step.diagram(View::Forward)").outputs if "data" in o][0]
+    assert f"W1[0,0] = {values['W'][0][0][0]:g}" in forward["image/svg+xml"]

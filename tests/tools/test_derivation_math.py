@@ -34,3 +34,18 @@ def test_the_check_fails_on_math_that_does_not_render():
     done = katex(broken)
     assert done.returncode == 1
     assert "KaTeX parse error" in done.stderr and "-:" in done.stderr
+
+
+def chain_rule(param, *values):
+    done = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "chain-rule", param, *map(str, values)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize("param, values", [("W1[2,1]", []), ("b1[0]", []), ("W2[0,1]", [FIXTURES / "walkthrough" / "activations.json"])],
+                         ids=["a weight of the chapter", "a bias of the chapter", "a weight of four layers, two samples"])
+def test_the_chain_rule_renders(param, values):
+    done = katex(chain_rule(param, *values))
+    assert done.returncode == 0, done.stderr
+    rendered = int(done.stdout.split("math blocks: ")[1].split(" rendered")[0])
+    assert rendered >= 2
