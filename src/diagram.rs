@@ -281,7 +281,34 @@ struct Edge {
     to: (i32, i32),
     value: f64,
     label: Option<String>,
+    label_at: (i32, i32), // the label's centre, on the line, clear of every other text
+    gap: usize,           // between layers gap and gap + 1
     strong: bool,
+}
+
+/// A box of text or of a unit: left, top, right, bottom.
+type Boxed = (i32, i32, i32, i32);
+
+/// The box that `text` in a font of `size` takes, centred on `at`: a generous estimate (every
+/// character as wide as DejaVu Sans's digits, 0.636 em, and a little more).
+fn text_box(at: (i32, i32), text: &str, size: u32) -> Boxed {
+    let half = (text.chars().count() as f64 * size as f64 * 0.33) as i32 + 2;
+    let rise = size as i32 / 2 + 2;
+    (at.0 - half, at.1 - rise, at.0 + half, at.1 + rise)
+}
+
+fn overlap(a: &Boxed, b: &Boxed) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Label font sizes: edges, unit lines, unit titles, column headers.
+const EDGE_FONT: u32 = 11;
+const UNIT_FONT: u32 = 12;
+const HEADER_FONT: u32 = 13;
+
+/// Where line `k` of the text under a unit is centred.
+fn unit_line_at(u: &Unit, k: usize) -> (i32, i32) {
+    (u.at.0, u.at.1 + u.radius + 12 + 14 * k as i32)
 }
 
 /// Everything placed, ready to draw on either backend.
@@ -296,6 +323,7 @@ struct Layout {
     notes: Vec<String>,
 }
 
+/// The narrowest gap between two columns; a gap grows until its labels fit.
 const COLUMN: i32 = 330;
 const ROW: i32 = 120;
 const RADIUS: i32 = 26;
@@ -303,7 +331,54 @@ const TOP: i32 = 100;
 const LEFT: i32 = 110;
 
 impl Layout {
+    /// The layout of `d`, each gap between columns widened until every edge's label finds a
+    /// place on its line that no other text covers.
     fn new(d: &Diagram<'_>) -> Layout {
+        let mut gaps = vec![COLUMN; d.step.depth()];
+        loop {
+            let mut layout = Layout::build(d, &gaps);
+            match layout.place_labels() {
+                Ok(()) => return layout,
+                // past this, give up on clear labels: the numbers are still all written
+                Err(gap) if gaps[gap] < 2400 => gaps[gap] += 120,
+                Err(_) => return layout,
+            }
+        }
+    }
+
+    /// Puts each label at the first place along its line, from near its start, whose box
+    /// meets no unit, no unit's text, no header and no label placed before; fails with the
+    /// gap where a label found none.
+    fn place_labels(&mut self) -> std::result::Result<(), usize> {
+        let mut taken: Vec<Boxed> = Vec::new();
+        for u in &self.units {
+            taken.push((u.at.0 - u.radius, u.at.1 - u.radius, u.at.0 + u.radius, u.at.1 + u.radius));
+            for (k, line) in u.lines.iter().enumerate() {
+                taken.push(text_box(unit_line_at(u, k), line, UNIT_FONT));
+            }
+        }
+        for (at, name) in &self.headers {
+            taken.push(text_box(*at, name, HEADER_FONT));
+        }
+        const ALONG: [f64; 15] = [0.3, 0.35, 0.25, 0.4, 0.2, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.15, 0.75, 0.8, 0.85];
+        for e in &mut self.edges {
+            let Some(label) = &e.label else { continue };
+            let spot = ALONG.iter().find_map(|t| {
+                let at = (
+                    e.from.0 + ((e.to.0 - e.from.0) as f64 * t) as i32,
+                    e.from.1 + ((e.to.1 - e.from.1) as f64 * t) as i32,
+                );
+                let boxed = text_box(at, label, EDGE_FONT);
+                (!taken.iter().any(|other| overlap(&boxed, other))).then_some((at, boxed))
+            });
+            let (at, boxed) = spot.ok_or(e.gap)?;
+            e.label_at = at;
+            taken.push(boxed);
+        }
+        Ok(())
+    }
+
+    fn build(d: &Diagram<'_>, gaps: &[i32]) -> Layout {
         let step = d.step;
         let (net, trace, grads, updated) = (step.network(), step.trace(), step.gradients(), step.updated());
         let sizes = net.sizes();
@@ -319,10 +394,11 @@ impl Layout {
         let (row, radius) = if widest > NUMBERED { (40, 13) } else { (ROW, RADIUS) };
         let span = row * widest as i32;
         let height = TOP + span + 70;
+        let column = |l: usize| LEFT + gaps[..l].iter().sum::<i32>();
         let place = |l: usize, u: usize| -> (i32, i32) {
             let gap = (span / sizes[l] as i32).min(ROW);
             let offset = (span - gap * sizes[l] as i32) / 2;
-            (LEFT + COLUMN * l as i32, TOP + offset + gap * u as i32 + gap / 2)
+            (column(l), TOP + offset + gap * u as i32 + gap / 2)
         };
         let numbered = |l: usize| sizes[l] <= NUMBERED;
         let on_path = |l: usize, from: usize, to: usize| -> bool {
@@ -402,7 +478,9 @@ impl Layout {
                     };
                     biggest = biggest.max(value.abs());
                     let label = (numbered(l - 1) && numbered(l)).then_some(text);
-                    edges.push(Edge { from: place(l - 1, i), to: place(l, j), value, label, strong: on_path(l, i, j) });
+                    let (from, to) = (place(l - 1, i), place(l, j));
+                    let gap = l - 1;
+                    edges.push(Edge { from, to, value, label, label_at: from, gap, strong: on_path(l, i, j) });
                 }
             }
         }
@@ -428,7 +506,7 @@ impl Layout {
         if sizes.iter().any(|&n| n > NUMBERED) {
             notes.push(format!("layers wider than {NUMBERED} units: width and colour only"));
         }
-        let width = (LEFT * 2 + COLUMN * depth as i32) as u32;
+        let width = (LEFT * 2 + gaps.iter().sum::<i32>()) as u32;
         let headers = (0..=depth)
             .map(|l| {
                 let name = match l {
@@ -436,7 +514,7 @@ impl Layout {
                     l if l == depth => format!("layer {l}: output, {}", net.activation(l)),
                     l => format!("layer {l}: {}", net.activation(l)),
                 };
-                ((LEFT + COLUMN * l as i32, TOP - 30), name)
+                ((column(l), TOP - 30), name)
             })
             .collect();
         Layout {
@@ -463,7 +541,7 @@ impl Drawing for Layout {
         let font = |size: u32, color: RGBColor| ("sans-serif", size).into_font().color(&color);
         root.draw(&Text::new(self.title.clone(), (20, 28), font(19, BLACK)))?;
         for (at, name) in &self.headers {
-            root.draw(&Text::new(name.clone(), *at, font(13, GREY).pos(centred)))?;
+            root.draw(&Text::new(name.clone(), *at, font(HEADER_FONT, GREY).pos(centred)))?;
         }
         for e in &self.edges {
             // many lines: thinner, so that they do not merge into one
@@ -480,27 +558,24 @@ impl Drawing for Layout {
         }
         for e in &self.edges {
             if let Some(label) = &e.label {
-                // 40 % of the way along: clear of the unit it leaves, and short of the middle,
-                // where the lines between two layers cross; on a white box so it reads over
-                // the lines
-                let at = (e.from.0 + (e.to.0 - e.from.0) * 2 / 5, e.from.1 + (e.to.1 - e.from.1) * 2 / 5);
+                // on a white box, so that it reads over the lines it crosses
                 let color = if self.faint && !e.strong { GREY } else { BLACK };
                 let half = (label.chars().count() as i32 * 6 + 6) / 2;
+                let at = e.label_at;
                 root.draw(&Rectangle::new(
                     [(at.0 - half, at.1 - 7), (at.0 + half, at.1 + 7)],
                     WHITE.mix(0.85).filled(),
                 ))?;
-                root.draw(&Text::new(label.clone(), at, font(11, color).pos(centred)))?;
+                root.draw(&Text::new(label.clone(), at, font(EDGE_FONT, color).pos(centred)))?;
             }
         }
         for u in &self.units {
             root.draw(&Circle::new(u.at, u.radius, WHITE.filled()))?;
             root.draw(&Circle::new(u.at, u.radius, BLACK.stroke_width(2)))?;
-            let size = if u.radius < RADIUS { 9 } else { 12 };
+            let size = if u.radius < RADIUS { 9 } else { UNIT_FONT };
             root.draw(&Text::new(u.title.clone(), u.at, font(size, BLACK).pos(centred)))?;
             for (k, line) in u.lines.iter().enumerate() {
-                let at = (u.at.0, u.at.1 + u.radius + 12 + 14 * k as i32);
-                root.draw(&Text::new(line.clone(), at, font(12, BLACK).pos(centred)))?;
+                root.draw(&Text::new(line.clone(), unit_line_at(u, k), font(UNIT_FONT, BLACK).pos(centred)))?;
             }
         }
         let (_, height) = self.size;

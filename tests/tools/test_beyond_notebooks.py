@@ -16,7 +16,7 @@ def test_the_deeper_notebook_stores_its_plots_and_learns_the_moons():
     cells = code_cells("03-deeper-and-batched.ipynb")
     assert sum("parameters" in c.metadata.get("tags", []) for c in cells) == 1
     svgs = [o["data"]["image/svg+xml"] for c in cells for o in c.outputs if "image/svg+xml" in o.get("data", {})]
-    assert len(svgs) == 5
+    assert len(svgs) == 6
     assert any("layers wider than 8 units: width and colour only" in svg for svg in svgs)
     text = "".join(stdout_of(c) for c in cells)
     correct, total = map(int, re.search(r"accuracy on the training points: (\d+)/(\d+)", text).groups())
