@@ -15,13 +15,17 @@ notebooks: setup
 	scripts/export-notebooks
 
 # every test: the crate's, then every notebook re-executed against its stored outputs, opened
-# as cloned (untrusted, not run) and run in JupyterLab in headless Chromium, the book built and
-# read offline in Chromium, then the tests of the tooling
+# as cloned (untrusted, not run) and run in JupyterLab in headless Chromium (the solved copy of
+# the exercise notebook too), the book built and read offline in Chromium, then the tests of
+# the tooling (which also execute the solved exercise notebook and check every answer)
 test: setup lint
 	cargo test --features cli
 	scripts/check-notebooks
 	scripts/browser-check --as-cloned
 	scripts/browser-check
+	scripts/solve-notebooks
+	scripts/check-notebooks --write target/solved/05-your-turn.ipynb
+	scripts/browser-check target/solved/05-your-turn.ipynb
 	scripts/build-book
 	scripts/book-check
 	.venv/bin/python -m pytest -q tests/tools

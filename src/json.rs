@@ -39,6 +39,20 @@ pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<M
     Ok(root)
 }
 
+/// Parses JSON text that must be an object, with any fields; `source` names it.
+pub(crate) fn any_object(text: &str, source: &str) -> Result<Map<String, Value>> {
+    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+        file: source.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    })?;
+    match root {
+        Value::Object(root) => Ok(root),
+        other => Err(field_err("(top level)", format!("expected an object, got {}", kind(&other)))),
+    }
+}
+
 /// A list of activation names, one per layer.
 pub(crate) fn activations(v: &Value) -> Result<Vec<Activation>> {
     list(v, "activations")?

@@ -42,6 +42,7 @@ pub mod datasets;
 pub mod derivation;
 pub mod diagram;
 mod error;
+pub mod exercise;
 pub mod gradcheck;
 mod init;
 mod json;
@@ -56,6 +57,7 @@ mod step;
 mod train;
 mod values;
 pub mod walkthrough;
+pub mod worksheet;
 mod workspace;
 
 pub use ndarray;

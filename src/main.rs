@@ -81,6 +81,30 @@ enum Command {
         /// A values file; the chapter's when left out.
         values: Option<PathBuf>,
     },
+    /// Write COUNT worksheets of the chapter's exercise, each with its own values workable by
+    /// hand: DIR/worksheet-K.md (the equations with blanks), DIR/key-K.md (the derivation
+    /// filled in) and DIR/values-K.json (the key for `backprop mark`). The same seed gives the
+    /// same files.
+    Worksheet {
+        /// Seeds the values of every worksheet.
+        #[arg(long)]
+        seed: u64,
+        /// How many worksheets.
+        #[arg(long, default_value_t = 1, value_parser = at_least_one)]
+        count: usize,
+        /// The folder to write into (made when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Mark a learner's answers (JSON: {"z1": [[...]], "d2": [[...]], "W1_new": ...}, the
+    /// chapter program's names) against a values file, naming each known mistake; exit 1 when
+    /// any answer is wrong.
+    Mark {
+        /// The values file the answers are for (a worksheet's values-K.json).
+        key: PathBuf,
+        /// The answers file.
+        answers: PathBuf,
+    },
     /// Compare backprop's gradients with central finite differences for every weight and
     /// bias; exit 1 when the largest relative error is above LIMIT.
     Gradcheck {
@@ -172,6 +196,25 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
             println!("wrote {}", out.display());
         }
         Command::ChainRule { param, values: path } => print!("{}", values(&path)?.step()?.chain_rule(&param)?),
+        Command::Worksheet { seed, count, out } => {
+            let sheets = backprop::worksheet::worksheets(seed, count)?;
+            let written = backprop::worksheet::write(&sheets, &out)?;
+            println!("wrote {} files to {}", written.len(), out.display());
+        }
+        Command::Mark { key, answers } => {
+            let step = Values::load(&key)?.step()?;
+            let text =
+                std::fs::read_to_string(&answers).map_err(|source| Error::Io { file: answers.clone(), source })?;
+            let marks = backprop::exercise::mark(&step, &text, &answers.display().to_string())?;
+            for feedback in &marks {
+                println!("{feedback}");
+            }
+            let right = marks.iter().filter(|f| f.right).count();
+            println!("{right} of {} right", marks.len());
+            if right < marks.len() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Gradcheck { values: path, limit } => {
             let values = values(&path)?;
             let check = gradient_check(&values.network()?, &values.x.data, &values.y.data)?;

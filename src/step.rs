@@ -11,6 +11,7 @@ use ndarray::Array2;
 use crate::derivation::Derivation;
 use crate::diagram::{Diagram, Param, View};
 use crate::error::Result;
+use crate::exercise::{self, Feedback, Quantity};
 use crate::gradcheck::{self, GradCheck};
 use crate::network::{check_learning_rate, Gradients, Network, Trace};
 use crate::values::{IntoGiven, Values};
@@ -138,6 +139,23 @@ impl Step {
     /// and sum, and the finite-difference estimate beside it.
     pub fn chain_rule(&self, param: &str) -> Result<ChainRule> {
         chain_rule::explain(self, Param::parse(param)?)
+    }
+
+    /// Checks a learner's array for one quantity of this step: ✓ within 1e-9 relative, else
+    /// the entries that differ and, when the array equals a known wrong version, the mistake
+    /// named (see [`exercise`](crate::exercise)). A quantity of a layer the network does not
+    /// have is refused.
+    ///
+    /// ```
+    /// use backprop::{exercise::Quantity, ndarray::array, Values};
+    /// let step = Values::chapter().step().unwrap();
+    /// // δ2 without f2'(z2): just dJ/da2
+    /// let feedback = step.check(Quantity::Delta(2), step.gradients().dj_da()).unwrap();
+    /// assert!(!feedback.right);
+    /// assert!(feedback.to_string().contains("f2'(z2) is left out"));
+    /// ```
+    pub fn check(&self, quantity: Quantity, answer: &Array2<f64>) -> Result<Feedback> {
+        exercise::check(self, quantity, answer)
     }
 
     /// This step's gradients against central finite differences of the loss, for every

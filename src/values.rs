@@ -266,6 +266,35 @@ impl Values {
         Ok(network)
     }
 
+    /// The values as a values file's JSON, which [`Values::from_json`] reads back: integer
+    /// matrices as integers, every float in its shortest form that reads back the same.
+    ///
+    /// ```
+    /// let v = backprop::Values::chapter();
+    /// assert_eq!(backprop::Values::from_json(&v.to_json(), "back.json").unwrap(), v);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let matrix = |g: &Given| -> serde_json::Value {
+            let cell = |v: f64| if g.dtype == Dtype::Int { serde_json::json!(v as i64) } else { serde_json::json!(v) };
+            serde_json::Value::Array(
+                g.data
+                    .rows()
+                    .into_iter()
+                    .map(|r| serde_json::Value::Array(r.iter().map(|v| cell(*v)).collect()))
+                    .collect(),
+            )
+        };
+        let doc = serde_json::json!({
+            "x": matrix(&self.x),
+            "y": matrix(&self.y),
+            "W": self.weights.iter().map(matrix).collect::<Vec<_>>(),
+            "b": self.biases.iter().map(matrix).collect::<Vec<_>>(),
+            "learning_rate": self.learning_rate,
+            "activations": self.activations.iter().map(|a| a.name()).collect::<Vec<_>>(),
+        });
+        serde_json::to_string_pretty(&doc).expect("JSON of numbers and strings serializes") + "\n"
+    }
+
     /// The chapter's one worked step for these values: the forward pass, backprop and the
     /// update, computed once (see [`Step`]).
     ///

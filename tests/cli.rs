@@ -275,7 +275,7 @@ fn gradcheck_reports_and_passes_the_chapter_and_a_deeper_batch() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["walkthrough", "derivation", "train", "diagram", "chain-rule", "gradcheck"] {
+    for sub in ["walkthrough", "derivation", "train", "diagram", "chain-rule", "worksheet", "mark", "gradcheck"] {
         let out = backprop(&[sub, "--help"]);
         assert!(out.status.success(), "{sub}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: backprop"), "{sub}");
@@ -315,4 +315,84 @@ fn chain_rule_prints_the_paths_of_one_weight() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert_eq!(md, Values::chapter().step().unwrap().chain_rule("W1[2,1]").unwrap().to_string());
     assert!(md.contains("2 paths to the cost"));
+}
+
+#[test]
+fn worksheet_writes_the_same_files_for_the_same_seed() {
+    let base = std::env::temp_dir().join(format!("backprop-worksheet-{}", std::process::id()));
+    let (a, b, c) = (base.join("a"), base.join("b"), base.join("c"));
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let out = backprop(&["worksheet", "--seed", seed, "--count", "3", "--out", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut names: Vec<String> =
+        std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "key-1.md",
+            "key-2.md",
+            "key-3.md",
+            "values-1.json",
+            "values-2.json",
+            "values-3.json",
+            "worksheet-1.md",
+            "worksheet-2.md",
+            "worksheet-3.md"
+        ]
+    );
+    for name in &names {
+        assert_eq!(std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name}");
+    }
+    assert_ne!(std::fs::read(a.join("values-1.json")).unwrap(), std::fs::read(c.join("values-1.json")).unwrap());
+    // the key's values load, and are the ones the key's derivation works
+    let values = Values::load(a.join("values-2.json")).unwrap();
+    let key = std::fs::read_to_string(a.join("key-2.md")).unwrap();
+    assert!(key.ends_with(&values.step().unwrap().derivation().to_string()));
+}
+
+#[test]
+fn mark_names_each_mistake_in_an_answers_file() {
+    let step = Values::chapter().step().unwrap();
+    let (t, g) = (step.trace(), step.gradients());
+    let v = step.values();
+    let rows = |a: &backprop::ndarray::Array2<f64>| -> serde_json::Value {
+        serde_json::Value::Array(a.rows().into_iter().map(|r| serde_json::json!(r.to_vec())).collect())
+    };
+    let answers = serde_json::json!({
+        "z1": rows(&t.z(1).clone()),
+        "a1": rows(&t.z(1).clone()),
+        "d2": rows(&g.dj_da().clone()),
+        "d1": rows(&(g.delta(2).dot(v.w(2)) * g.df_dz(1))),
+        "dLdb2": rows(&g.delta(2).sum_axis(backprop::ndarray::Axis(1)).insert_axis(backprop::ndarray::Axis(1))),
+        "W2_new": rows(&(v.w(2) + &g.dw(2).mapv(|x| 0.01 * x))),
+    });
+    let dir = std::env::temp_dir().join(format!("backprop-mark-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (key, file) = (dir.join("values.json"), dir.join("answers.json"));
+    std::fs::write(&key, v.to_json()).unwrap();
+    std::fs::write(&file, answers.to_string()).unwrap();
+    let out = backprop(&["mark", key.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "some answers are wrong");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for named in [
+        "✓ z1: right",
+        "✗ a1",
+        "activation is missing",
+        "f2'(z2) is left out",
+        "transpose is missing",
+        "summed over the wrong axis",
+        "sign is flipped",
+        "1 of 6 right",
+    ] {
+        assert!(text.contains(named), "{named:?} is missing from\n{text}");
+    }
+    // in the chapter's order, whatever the file's
+    assert!(text.find("z1").unwrap() < text.find("a1").unwrap() && text.find("d2").unwrap() < text.find("d1").unwrap());
+    // a name that is no quantity, and a malformed file, are refused with status 1
+    std::fs::write(&file, r#"{"q1": [[1]]}"#).unwrap();
+    let out = backprop(&["mark", key.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("q1: quantity: expected a name such as z1"));
 }

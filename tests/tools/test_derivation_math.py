@@ -49,3 +49,13 @@ def test_the_chain_rule_renders(param, values):
     assert done.returncode == 0, done.stderr
     rendered = int(done.stdout.split("math blocks: ")[1].split(" rendered")[0])
     assert rendered >= 2
+
+
+def test_worksheets_and_their_keys_render(tmp_path):
+    subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "worksheet", "--seed", "1", "--count", "3",
+                    "--out", str(tmp_path)], cwd=ROOT, check=True, capture_output=True)
+    for name in ["worksheet-1.md", "key-1.md", "worksheet-3.md", "key-3.md"]:
+        done = katex((tmp_path / name).read_text())
+        assert done.returncode == 0, f"{name}: {done.stderr}"
+        rendered = int(done.stdout.split("math blocks: ")[1].split(" rendered")[0])
+        assert rendered >= 20, name
