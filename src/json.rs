@@ -19,19 +19,26 @@ pub(crate) fn read_text(path: &Path) -> Result<(String, String)> {
     Ok((text, path.display().to_string()))
 }
 
-/// Parses JSON text that must be an object with only the given fields; `source` names it.
-pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<Map<String, Value>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+/// Parses JSON text; `source` names it in the error, with the line and column.
+fn parse(text: &str, source: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::Json {
         file: source.into(),
         line: e.line(),
         column: e.column(),
         message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-    })?;
-    let Value::Object(root) = root else {
-        return Err(field_err(
-            "(top level)",
-            format!("expected an object with fields {}, got {}", fields.join(", "), kind(&root)),
-        ));
+    })
+}
+
+/// Parses JSON text that must be an object with only the given fields; `source` names it.
+pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<Map<String, Value>> {
+    let root = match parse(text, source)? {
+        Value::Object(root) => root,
+        other => {
+            return Err(field_err(
+                "(top level)",
+                format!("expected an object with fields {}, got {}", fields.join(", "), kind(&other)),
+            ))
+        }
     };
     if let Some(unknown) = root.keys().find(|k| !fields.contains(&k.as_str())) {
         return Err(field_err(unknown, format!("unknown field; expected only {}", fields.join(", "))));
@@ -41,16 +48,15 @@ pub(crate) fn json_object(text: &str, source: &str, fields: &[&str]) -> Result<M
 
 /// Parses JSON text that must be an object, with any fields; `source` names it.
 pub(crate) fn any_object(text: &str, source: &str) -> Result<Map<String, Value>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-        file: source.into(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-    })?;
-    match root {
+    match parse(text, source)? {
         Value::Object(root) => Ok(root),
         other => Err(field_err("(top level)", format!("expected an object, got {}", kind(&other)))),
     }
+}
+
+/// A non-empty list of matrices, `name[0]`, `name[1]`, ... in errors.
+pub(crate) fn matrices(v: &Value, name: &str) -> Result<Vec<Given>> {
+    list(v, name)?.iter().enumerate().map(|(i, v)| matrix(v, &format!("{name}[{i}]"))).collect()
 }
 
 /// A list of activation names, one per layer.

@@ -16,7 +16,7 @@ use ndarray::Array2;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::json::{activations, json_object, list, loss, matrix, required};
+use crate::json::{activations, json_object, loss, matrices, required};
 use crate::loss::Loss;
 use crate::network::Network;
 
@@ -42,15 +42,11 @@ pub(crate) fn to_json(net: &Network) -> String {
 pub(crate) fn from_json(text: &str, source: &str) -> Result<Network> {
     const NEEDS: &str = "a network file needs W, b and activations";
     let root = json_object(text, source, &FIELDS)?;
-    let matrices = |name: &str| -> Result<Vec<Array2<f64>>> {
-        list(required(&root, name, NEEDS)?, name)?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| matrix(v, &format!("{name}[{i}]")).map(|g| g.data))
-            .collect()
+    let numbers = |name: &str| -> Result<Vec<Array2<f64>>> {
+        Ok(matrices(required(&root, name, NEEDS)?, name)?.into_iter().map(|g| g.data).collect())
     };
-    let weights = matrices("W")?;
-    let biases = matrices("b")?;
+    let weights = numbers("W")?;
+    let biases = numbers("b")?;
     let activations = activations(required(&root, "activations", NEEDS)?)?;
     let loss = root.get("loss").map_or(Ok(Loss::Mse), loss)?;
     Network::with_loss(weights, biases, activations, loss)

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::activation::Activation;
 use crate::error::Result;
-use crate::json::{activations, field_err, finite_number, json_object, kind, list, matrix, read_text, required};
+use crate::json::{activations, field_err, finite_number, json_object, kind, matrices, matrix, read_text, required};
 use crate::network::{check_learning_rate, Network};
 use crate::npformat::{show, Dtype};
 use crate::step::Step;
@@ -224,16 +224,8 @@ impl Values {
         let root = json_object(text, source, &FIELDS)?;
         let x = matrix(required(&root, "x", NEEDS)?, "x")?;
         let y = matrix(required(&root, "y", NEEDS)?, "y")?;
-        let weights = list(required(&root, "W", NEEDS)?, "W")?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| matrix(v, &format!("W[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
-        let biases = list(required(&root, "b", NEEDS)?, "b")?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| matrix(v, &format!("b[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
+        let weights = matrices(required(&root, "W", NEEDS)?, "W")?;
+        let biases = matrices(required(&root, "b", NEEDS)?, "b")?;
         let learning_rate = match required(&root, "learning_rate", NEEDS)? {
             Value::Number(n) => finite_number(n, "learning_rate")?,
             other => return Err(field_err("learning_rate", format!("expected a number, got {}", kind(other)))),
