@@ -7,13 +7,8 @@ use std::process::{Command, Output};
 
 use backprop::Values;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixtures() -> PathBuf {
-    root().join("tests/fixtures")
-}
+mod common;
+use common::{assert_close_to_numpy, assert_prints_as_numpy, fixtures, read_losses, root, value_sets};
 
 /// `backprop ARGS...`, as cargo built it for this test.
 fn backprop(args: &[&str]) -> Output {
@@ -42,26 +37,11 @@ fn the_chapter_json_prints_the_same_as_no_argument() {
 
 #[test]
 fn other_value_sets_print_what_numpy_prints() {
-    let mut checked = 0;
-    for entry in std::fs::read_dir(fixtures().join("walkthrough")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
-            let out = walkthrough(&[path.to_str().unwrap()]);
-            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
-            let actual = String::from_utf8(out.stdout).unwrap();
-            if actual != expected {
-                let line = actual.lines().zip(expected.lines()).position(|(a, e)| a != e);
-                panic!(
-                    "{} differs from numpy first at line {:?}\n--- ours\n{actual}\n--- numpy\n{expected}",
-                    path.display(),
-                    line.map(|l| l + 1)
-                );
-            }
-            checked += 1;
-        }
+    for (path, expected) in value_sets() {
+        let out = walkthrough(&[path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert_prints_as_numpy(&path, &String::from_utf8(out.stdout).unwrap(), &expected);
     }
-    assert!(checked >= 6, "only {checked} value sets found");
 }
 
 /// Runs the walkthrough on a values file written from `json`, expecting a clear refusal.
@@ -162,28 +142,6 @@ fn refuses_a_file_that_does_not_exist() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("/nonexistent/values.json: No such file"), "{stderr}");
-}
-
-fn read_losses(path: &Path) -> Vec<f64> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("epoch,loss"), "{}", path.display());
-    lines
-        .enumerate()
-        .map(|(i, line)| {
-            let (epoch, loss) = line.split_once(',').unwrap();
-            assert_eq!(epoch.parse::<usize>().unwrap(), i + 1);
-            loss.parse().unwrap()
-        })
-        .collect()
-}
-
-fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
-    assert_eq!(ours.len(), numpy.len());
-    for (epoch, (a, b)) in ours.iter().zip(numpy).enumerate() {
-        let rel = (a - b).abs() / b.abs();
-        assert!(rel <= 1e-9, "epoch {}: ours {a:e}, numpy {b:e}, relative difference {rel:e}", epoch + 1);
-    }
 }
 
 /// Runs `backprop train` into a fresh folder and returns the folder.

@@ -2,38 +2,13 @@
 //! `scripts/numpy_reference.py regenerate` with the same full-batch update), mini-batches,
 //! divergence, and the charts.
 
-use std::path::Path;
-
 use backprop::ndarray::array;
 use std::ops::ControlFlow;
 
 use backprop::{train, train_with, Activation, Chart, Error, Network, Training, Values};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read_losses(path: &Path) -> Vec<f64> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("epoch,loss"), "{}", path.display());
-    lines
-        .enumerate()
-        .map(|(i, line)| {
-            let (epoch, loss) = line.split_once(',').unwrap();
-            assert_eq!(epoch.parse::<usize>().unwrap(), i + 1);
-            loss.parse().unwrap()
-        })
-        .collect()
-}
-
-fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
-    assert_eq!(ours.len(), numpy.len());
-    for (epoch, (a, b)) in ours.iter().zip(numpy).enumerate() {
-        let rel = (a - b).abs() / b.abs();
-        assert!(rel <= 1e-9, "epoch {}: ours {a:e}, numpy {b:e}, relative difference {rel:e}", epoch + 1);
-    }
-}
+mod common;
+use common::{assert_close_to_numpy, read_losses, root};
 
 #[test]
 fn the_crate_and_the_example_record_the_same_losses() {

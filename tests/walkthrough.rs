@@ -2,13 +2,10 @@
 //! the numpy reference (`scripts/numpy_reference.py`) printed them. The command line's copy of
 //! these, and its refusals of bad values, are in `cli.rs`.
 
-use std::path::{Path, PathBuf};
-
 use backprop::{walkthrough::complete_program, Values};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod common;
+use common::{assert_prints_as_numpy, fixtures, value_sets};
 
 #[test]
 fn prints_the_chapters_output_byte_for_byte() {
@@ -18,19 +15,8 @@ fn prints_the_chapters_output_byte_for_byte() {
 
 #[test]
 fn other_value_sets_print_what_numpy_prints() {
-    let mut checked = 0;
-    for entry in std::fs::read_dir(fixtures().join("walkthrough")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
-            let actual = Values::load(&path).unwrap().step().unwrap().walkthrough();
-            assert!(
-                actual == expected,
-                "{} differs from numpy:\n--- ours\n{actual}\n--- numpy\n{expected}",
-                path.display()
-            );
-            checked += 1;
-        }
+    for (path, expected) in value_sets() {
+        let actual = Values::load(&path).unwrap().step().unwrap().walkthrough();
+        assert_prints_as_numpy(&path, &actual, &expected);
     }
-    assert!(checked >= 6, "only {checked} value sets found");
 }
