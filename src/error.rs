@@ -93,14 +93,19 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
     lanes.iter().sum::<f64>() + tail == 0.0
 }
 
-/// Refuses NaN and infinities, naming the first offending element.
-pub(crate) fn ensure_finite(name: &str, a: &ndarray::Array2<f64>) -> Result<()> {
-    // the common case first, without index bookkeeping: training calls this every step
-    let finite = match a.as_slice() {
+/// Whether every entry is finite, vectorized where the array is contiguous: training asks
+/// this on every step and every epoch.
+pub(crate) fn is_finite(a: &ndarray::Array2<f64>) -> bool {
+    match a.as_slice() {
         Some(values) => all_finite(values),
         None => a.iter().all(|v| v.is_finite()),
-    };
-    if finite {
+    }
+}
+
+/// Refuses NaN and infinities, naming the first offending element.
+pub(crate) fn ensure_finite(name: &str, a: &ndarray::Array2<f64>) -> Result<()> {
+    // the common case first, without index bookkeeping
+    if is_finite(a) {
         return Ok(());
     }
     if let Some(((i, j), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {

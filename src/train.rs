@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::error::{all_finite, Error, Result};
+use crate::error::{is_finite, Error, Result};
 use crate::network::{check_learning_rate, sgd_factor, Network};
 use crate::rng::Rng;
 use crate::workspace::{self, Workspace};
@@ -70,10 +70,9 @@ pub struct Epoch<'a> {
 /// The first parameter that holds a NaN or an infinity, if any.
 fn non_finite_parameter(net: &Network) -> Option<String> {
     (1..=net.depth()).find_map(|l| {
-        let finite = |a: &Array2<f64>| a.as_slice().map_or_else(|| a.iter().all(|v| v.is_finite()), all_finite);
-        if !finite(net.w(l)) {
+        if !is_finite(net.w(l)) {
             Some(format!("W{l}"))
-        } else if !finite(net.b(l)) {
+        } else if !is_finite(net.b(l)) {
             Some(format!("b{l}"))
         } else {
             None
