@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::derivation::{significant_plain, significant_power};
 use crate::diagram::Param;
 use crate::error::Result;
 use crate::gradcheck;
@@ -18,18 +19,10 @@ fn latex(v: f64, digits: usize) -> String {
     }
     let magnitude = v.abs().log10().floor() as i32;
     if !(-5..6).contains(&magnitude) {
-        let text = format!("{v:.*e}", digits - 1);
-        let (mantissa, exp) = text.split_once('e').expect("{:e} writes an e");
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        let (mantissa, exp) = significant_power(v, digits);
         return format!(r"{mantissa} \times 10^{{{exp}}}");
     }
-    let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
-    let text = format!("{v:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
+    significant_plain(v, digits)
 }
 
 /// Paths written out one by one, at most; beyond, only their count and sum.

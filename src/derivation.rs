@@ -39,15 +39,27 @@ pub fn number(v: f64) -> String {
     }
     if v != 0.0 && v.abs() < 0.00005 {
         if v.abs() < 1e-12 {
-            let text = format!("{v:.3e}");
-            let (mantissa, exp) = text.split_once('e').expect("{:e} writes an e");
-            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            let (mantissa, exp) = significant_power(v, 4);
             return format!(r"{mantissa} \times 10^{{{exp}}}");
         }
-        let decimals = (3 - v.abs().log10().floor() as i32) as usize;
-        return decimals_trimmed(v, decimals);
+        return significant_plain(v, 4);
     }
     decimals_trimmed(v, 4)
+}
+
+/// `v` (finite, not 0) to `digits` significant digits as plain decimals, trailing zeros
+/// trimmed; the derivation, the diagram and the chain rule all write small numbers this way.
+pub(crate) fn significant_plain(v: f64, digits: usize) -> String {
+    let magnitude = v.abs().log10().floor() as i32;
+    decimals_trimmed(v, (digits as i32 - 1 - magnitude).max(0) as usize)
+}
+
+/// `v` (finite, not 0) as a mantissa of `digits` significant digits, trailing zeros trimmed,
+/// and its power of ten: `("-1.5", "-7")` for −1.5e-7.
+pub(crate) fn significant_power(v: f64, digits: usize) -> (String, String) {
+    let text = format!("{v:.*e}", digits - 1);
+    let (mantissa, exp) = text.split_once('e').expect("{:e} writes an e");
+    (mantissa.trim_end_matches('0').trim_end_matches('.').to_string(), exp.to_string())
 }
 
 /// `v` to `decimals` decimals, trailing zeros trimmed, no negative zero.

@@ -15,6 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::derivation::{significant_plain, significant_power};
 use crate::error::{Error, Result};
 use crate::plot::{picture, DrawResult, Drawing};
 use crate::step::Step;
@@ -237,18 +238,10 @@ pub fn short(v: f64) -> String {
     }
     let magnitude = v.abs().log10().floor() as i32;
     if !(-4..6).contains(&magnitude) {
-        let s = format!("{v:.3e}");
-        let (mantissa, exp) = s.split_once('e').expect("{:e} writes an e");
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        let (mantissa, exp) = significant_power(v, 4);
         return format!("{mantissa}e{exp}");
     }
-    let decimals = (3 - magnitude).max(0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    significant_plain(v, 4)
 }
 
 /// A new value written with the digits it takes to differ from the old (as the derivation
