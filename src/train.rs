@@ -139,36 +139,46 @@ pub fn train_with(
     let mut history = History { losses: Vec::with_capacity(training.epochs) };
     let mut rng = Rng::new(training.seed);
     let mut order: Vec<usize> = (0..m).collect();
-    // one batch of each size the epochs use: `batch` samples, and the remainder
-    let mut full = Batch::new(net, batch, x.ncols(), y.ncols());
-    let mut rest = (!m.is_multiple_of(batch)).then(|| Batch::new(net, m % batch, x.ncols(), y.ncols()));
-    // the small step reads x and y as row-major slices: a transposed view is copied once
+    // the full batch steps on x and y themselves, read as row-major slices by the small step
+    // (a transposed view is copied once); mini-batches gather their rows into buffers of their
+    // own, one of each size the epochs use: `batch` samples, and the remainder
     let (x_rows, y_rows);
-    let x = if x.is_standard_layout() {
-        x
-    } else {
-        x_rows = x.as_standard_layout().into_owned();
-        &x_rows
-    };
-    let y = if y.is_standard_layout() {
-        y
-    } else {
-        y_rows = y.as_standard_layout().into_owned();
-        &y_rows
+    let mut plan = match training.batch_size {
+        None => {
+            let x = if x.is_standard_layout() {
+                x
+            } else {
+                x_rows = x.as_standard_layout().into_owned();
+                &x_rows
+            };
+            let y = if y.is_standard_layout() {
+                y
+            } else {
+                y_rows = y.as_standard_layout().into_owned();
+                &y_rows
+            };
+            Plan::Whole(x, y, Workspace::new(net, m))
+        }
+        Some(_) => {
+            let rest = (!m.is_multiple_of(batch)).then(|| Batch::new(net, m % batch, x.ncols(), y.ncols()));
+            Plan::Batches(Batch::new(net, batch, x.ncols(), y.ncols()), rest)
+        }
     };
     for epoch in 1..=training.epochs {
-        let loss = if training.batch_size.is_none() {
-            workspace::run(net, x, y, sgd_factor(eta, m), &mut full.ws)
-        } else {
-            rng.shuffle(&mut order);
-            let mut total = 0.0; // the loss summed over the epoch's samples
-            for chunk in order.chunks(batch) {
-                let b = if chunk.len() == batch { &mut full } else { rest.as_mut().expect("a short last batch") };
-                b.gather(x.view(), y.view(), chunk);
-                // the loss averages over the batch: undo that to sum over the epoch
-                total += workspace::run(net, &b.x, &b.y, sgd_factor(eta, chunk.len()), &mut b.ws) * chunk.len() as f64;
+        let loss = match &mut plan {
+            Plan::Whole(x, y, ws) => workspace::run(net, x, y, sgd_factor(eta, m), ws),
+            Plan::Batches(full, rest) => {
+                rng.shuffle(&mut order);
+                let mut total = 0.0; // the loss summed over the epoch's samples
+                for chunk in order.chunks(batch) {
+                    let b = if chunk.len() == batch { &mut *full } else { rest.as_mut().expect("a short last batch") };
+                    b.gather(x.view(), y.view(), chunk);
+                    // the loss averages over the batch: undo that to sum over the epoch
+                    total +=
+                        workspace::run(net, &b.x, &b.y, sgd_factor(eta, chunk.len()), &mut b.ws) * chunk.len() as f64;
+                }
+                total / m as f64
             }
-            total / m as f64
         };
         history.losses.push(loss);
         let what = if !loss.is_finite() {
@@ -184,6 +194,14 @@ pub fn train_with(
         }
     }
     Ok(history)
+}
+
+/// How the epochs step: on the whole batch, or on mini-batches (of `batch` samples, and the
+/// shorter last one when m is not a multiple of it).
+#[allow(clippy::large_enum_variant)] // one per training run, on the stack
+enum Plan<'a> {
+    Whole(&'a Array2<f64>, &'a Array2<f64>, Workspace),
+    Batches(Batch, Option<Batch>),
 }
 
 /// A mini-batch's samples, gathered into buffers of their own, and the workspace of its size.
