@@ -404,10 +404,17 @@ pub(crate) fn check(step: &Step, q: Quantity, answer: &Array2<f64>) -> Result<Fe
         }
     }
     let want = value(step, q);
-    let mistake = mistakes(step, q).into_iter().find(|(wrong, _)| same(wrong, answer)).map(|(_, why)| why);
+    // the wrong versions are worked out only for an answer that is wrong
+    let mistake = || mistakes(step, q).into_iter().find(|(wrong, _)| same(wrong, answer)).map(|(_, why)| why);
     let name = q.name(depth);
     if answer.dim() != want.dim() {
-        return Ok(Feedback { name, right: false, shapes: Some((want.dim(), answer.dim())), differ: vec![], mistake });
+        return Ok(Feedback {
+            name,
+            right: false,
+            shapes: Some((want.dim(), answer.dim())),
+            differ: vec![],
+            mistake: mistake(),
+        });
     }
     let differ: Vec<(usize, usize, f64, f64)> = want
         .indexed_iter()
@@ -415,7 +422,7 @@ pub(crate) fn check(step: &Step, q: Quantity, answer: &Array2<f64>) -> Result<Fe
         .map(|((i, j), w)| (i, j, answer[[i, j]], *w))
         .collect();
     let right = differ.is_empty();
-    Ok(Feedback { name, right, shapes: None, differ, mistake: if right { None } else { mistake } })
+    Ok(Feedback { name, right, shapes: None, differ, mistake: if right { None } else { mistake() } })
 }
 
 /// The marks of an answers file against a values file: one feedback per answer, in the
