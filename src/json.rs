@@ -54,6 +54,14 @@ pub(crate) fn any_object(text: &str, source: &str) -> Result<Map<String, Value>>
     }
 }
 
+/// A matrix as JSON, a list of rows; with `integers`, every number as an integer (the
+/// values file's way of keeping numpy's integer dtype), else in the shortest form that reads
+/// back to the same f64.
+pub(crate) fn rows(a: &Array2<f64>, integers: bool) -> Value {
+    let cell = |v: f64| if integers { serde_json::json!(v as i64) } else { serde_json::json!(v) };
+    Value::Array(a.rows().into_iter().map(|row| Value::Array(row.iter().map(|v| cell(*v)).collect())).collect())
+}
+
 /// A non-empty list of matrices, `name[0]`, `name[1]`, ... in errors.
 pub(crate) fn matrices(v: &Value, name: &str) -> Result<Vec<Given>> {
     list(v, name)?.iter().enumerate().map(|(i, v)| matrix(v, &format!("{name}[{i}]"))).collect()

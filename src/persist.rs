@@ -13,25 +13,21 @@ use std::io::Write;
 use std::path::Path;
 
 use ndarray::Array2;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::json::{activations, json_object, loss, matrices, required};
+use crate::json::{activations, json_object, loss, matrices, required, rows};
 use crate::loss::Loss;
 use crate::network::Network;
 
 const FIELDS: [&str; 4] = ["W", "b", "activations", "loss"];
 
-fn matrix_json(a: &Array2<f64>) -> Value {
-    Value::Array(a.rows().into_iter().map(|row| Value::Array(row.iter().map(|v| json!(v)).collect())).collect())
-}
-
 /// The parameters as JSON text, for [`Network::to_json`].
 pub(crate) fn to_json(net: &Network) -> String {
     let depth = net.depth();
     let doc = json!({
-        "W": (1..=depth).map(|l| matrix_json(net.w(l))).collect::<Vec<_>>(),
-        "b": (1..=depth).map(|l| matrix_json(net.b(l))).collect::<Vec<_>>(),
+        "W": (1..=depth).map(|l| rows(net.w(l), false)).collect::<Vec<_>>(),
+        "b": (1..=depth).map(|l| rows(net.b(l), false)).collect::<Vec<_>>(),
         "activations": (1..=depth).map(|l| net.activation(l).name()).collect::<Vec<_>>(),
         "loss": net.loss().name(),
     });

@@ -24,7 +24,9 @@ use serde_json::Value;
 
 use crate::activation::Activation;
 use crate::error::Result;
-use crate::json::{activations, field_err, finite_number, json_object, kind, matrices, matrix, read_text, required};
+use crate::json::{
+    activations, field_err, finite_number, json_object, kind, matrices, matrix, read_text, required, rows,
+};
 use crate::network::{check_learning_rate, Network};
 use crate::npformat::{show, Dtype};
 use crate::step::Step;
@@ -266,16 +268,7 @@ impl Values {
     /// assert_eq!(backprop::Values::from_json(&v.to_json(), "back.json").unwrap(), v);
     /// ```
     pub fn to_json(&self) -> String {
-        let matrix = |g: &Given| -> serde_json::Value {
-            let cell = |v: f64| if g.dtype == Dtype::Int { serde_json::json!(v as i64) } else { serde_json::json!(v) };
-            serde_json::Value::Array(
-                g.data
-                    .rows()
-                    .into_iter()
-                    .map(|r| serde_json::Value::Array(r.iter().map(|v| cell(*v)).collect()))
-                    .collect(),
-            )
-        };
+        let matrix = |g: &Given| rows(&g.data, g.dtype == Dtype::Int);
         let doc = serde_json::json!({
             "x": matrix(&self.x),
             "y": matrix(&self.y),
