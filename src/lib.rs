@@ -7,7 +7,9 @@
 //! parameters against them. The chapter's example is one such [`Step`], worked once from
 //! checked [`Values`] ([`Values::step`]); everything that shows it reads it from there: the
 //! printed program ([`walkthrough`], numpy's output digit for digit, through [`npformat`]),
-//! the derivation in LaTeX ([`derivation`]) and the gradient check ([`gradcheck`]).
+//! the derivation in LaTeX ([`derivation`]) and the gradient check ([`gradcheck`]). Its exp,
+//! tanh and log are numpy's own, chosen as numpy chooses them on the running CPU
+//! ([`numpy_math`]), so that a saturated sigmoid or tanh prints numpy's last digits too.
 //!
 //! Training ([`train`], [`train_with`]) repeats the step over epochs on the allocation-free
 //! [`Network::train_step`], which keeps its buffers in a [`Workspace`] and can cut large
@@ -49,6 +51,7 @@ mod json;
 mod loss;
 mod network;
 pub mod npformat;
+pub mod numpy_math;
 mod persist;
 mod plot;
 mod rng;
@@ -75,7 +78,7 @@ pub fn built_with_debug_assertions() -> bool {
 }
 
 pub use activation::{
-    d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, softmax_row, Activation, LEAKY_SLOPE,
+    d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, softmax_row, tanh, Activation, LEAKY_SLOPE,
 };
 pub use error::{Error, Result};
 pub use gradcheck::{gradient_check, GradCheck};

@@ -7,6 +7,7 @@ use ndarray::{Array2, Zip};
 
 use crate::activation::Activation;
 use crate::error::{Error, Result};
+use crate::numpy_math;
 
 /// The cost J the network is trained against.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -45,7 +46,7 @@ impl Loss {
     pub fn value(self, a: &Array2<f64>, y: &Array2<f64>) -> f64 {
         let m = a.nrows() as f64;
         // y ln a with 0 ln 0 = 0, as the limit
-        let y_ln = |y: f64, a: f64| if y == 0.0 { 0.0 } else { y * a.ln() };
+        let y_ln = |y: f64, a: f64| if y == 0.0 { 0.0 } else { y * numpy_math::ln(a) };
         match self {
             Loss::Mse => mse(a, y),
             Loss::CrossEntropy => -ndarray::Zip::from(a).and(y).fold(0.0, |s, &a, &y| s + y_ln(y, a)) / m,

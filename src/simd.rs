@@ -1,7 +1,7 @@
 //! The sigmoid over a whole row, in a loop the compiler turns into vector instructions.
 //!
-//! [`sigmoid`](crate::sigmoid) calls the C library's `exp`, one value at a time: about 4.5 ns
-//! a value here, 37 µs for the 8192 activations of a 784-128-10 network on 64 samples.
+//! The C library's `exp`, one value at a time, takes about 4.5 ns a value here: 37 µs for the
+//! 8192 activations of a 784-128-10 network on 64 samples.
 //! [`sigmoid_row`] computes e^x the textbook way, without a branch, so that eight (AVX-512)
 //! or four (AVX2 with FMA) values go through each instruction: x = n ln 2 + r with
 //! |r| ≤ ln 2 / 2, e^r by its Taylor series to r¹³ (truncation error below 10⁻¹⁷), then 2ⁿ put
@@ -9,11 +9,12 @@
 //! with r², r⁴ and r⁸) with fused multiply-adds, six operations deep where Horner's rule
 //! chains thirteen multiply-adds, so that one value's latency overlaps the next's: 8192 values
 //! take 7.6 µs on AVX-512 and 14.5 µs on AVX2 (Horner's rule, unfused: 22.7 µs on AVX2).
-//! Its e^x is within 1 unit in the last place of the C library's, and σ then within 4 (1 + e^x
-//! rounds to a multiple of 2 once e^x passes 2⁵³; tests check 10⁶ values). On a CPU with
-//! neither AVX-512 nor FMA, each value goes through [`sigmoid`](crate::sigmoid). It is used
-//! only in [`Network::train_step`](crate::Network::train_step): the teaching path keeps the C
-//! library's `exp`.
+//! Its e^x is within 1 unit in the last place of the C library's, and σ then within 4 of
+//! [`sigmoid`](crate::sigmoid)'s (1 + e^x rounds to a multiple of 2 once e^x passes 2⁵³; tests
+//! check 10⁶ values). On a CPU with neither AVX-512 nor FMA, each value goes through
+//! [`sigmoid`](crate::sigmoid). It is used only in
+//! [`Network::train_step`](crate::Network::train_step): the teaching path takes numpy's own
+//! `exp` ([`numpy_math`](crate::numpy_math)), bit for bit.
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 // ln 2 in two parts, the first with trailing zero bits so that n · LN2_HI is exact for |n| < 2¹¹

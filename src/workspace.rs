@@ -439,7 +439,7 @@ fn small_step(net: &mut Network, x: &[f64], y_arr: &Array2<f64>, y: &[f64], fact
                     sum += a_prev[i * k + p] * w[p * n + j];
                 }
                 z[i * n + j] = sum + b[j];
-                a[i * n + j] = layer.activation.at(z[i * n + j]);
+                a[i * n + j] = layer.activation.at_in_training(z[i * n + j]);
             }
         }
     }
