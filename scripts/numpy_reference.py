@@ -253,8 +253,25 @@ def format_cases():
     return cases
 
 
+def numpy_choice():
+    """What computes numpy's float64 exp, tanh and log here, in the words of the crate's
+    `numpy_math::Choice` (its Display): SVML where numpy links it (Linux x86-64) and the CPU has
+    AVX-512 (numpy's X86_V4), numpy's own tanh where its dispatch target has fused
+    multiply-add, the C library elsewhere."""
+    import platform
+    from numpy._core._multiarray_umath import __cpu_features__ as cpu
+    machine = platform.machine().lower()
+    svml = sys.platform == "linux" and machine in ("x86_64", "amd64") and cpu.get("AVX512_SKX", False)
+    own_tanh = machine in ("aarch64", "arm64") or (cpu.get("AVX2", False) and cpu.get("FMA3", False))
+    exp_log = "SVML (AVX-512)" if svml else "the C library"
+    tanh = "numpy's own routine" if own_tanh else "the C library"
+    return f"exp: {exp_log}; tanh: {tanh}; log: {exp_log}"
+
+
 def regenerate():
     (FIXTURES / "format_cases.json").write_text(json.dumps(format_cases(), indent=1) + "\n")
+    # the saturated_* value sets print numpy's digits only where the crate makes this choice
+    (FIXTURES / "walkthrough" / "numpy-choice.txt").write_text(numpy_choice() + "\n")
     for values in sorted((FIXTURES / "walkthrough").glob("*.json")):
         values.with_suffix(".txt").write_text(walkthrough(json.loads(values.read_text())))
     # losses of full-batch training, for the train example's tests

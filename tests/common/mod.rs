@@ -39,11 +39,24 @@ pub fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
 
 /// Each values file of `tests/fixtures/walkthrough/` with what numpy's program printed for it
 /// (`scripts/numpy_reference.py`); at least 6 of them.
+///
+/// The `saturated_*` sets print a digit that hangs on which exp and tanh numpy used
+/// (`numpy-choice.txt`, written with them). Where this CPU makes the crate choose otherwise
+/// (say, a laptop without AVX-512, where numpy would use the C library's exp), they are left
+/// out, and the test says so.
 pub fn value_sets() -> Vec<(PathBuf, String)> {
-    let mut sets: Vec<(PathBuf, String)> = std::fs::read_dir(fixtures().join("walkthrough"))
+    let dir = fixtures().join("walkthrough");
+    let recorded = std::fs::read_to_string(dir.join("numpy-choice.txt")).unwrap();
+    let here = backprop::numpy_math::Choice::current().to_string();
+    let same_choice = recorded.trim() == here;
+    if !same_choice {
+        eprintln!("the saturated_* value sets are left out: numpy chose {}, this CPU makes {here}", recorded.trim());
+    }
+    let mut sets: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter(|path| same_choice || !path.file_name().unwrap().to_string_lossy().starts_with("saturated_"))
         .map(|path| {
             let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
             (path, expected)
