@@ -38,8 +38,13 @@ def sigmoid(x):
 def d_sigmoid(x):
     return sigmoid(x) * (1-sigmoid(x))
 
+def softmax(x):
+    e = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return e / np.sum(e, axis=1, keepdims=True)
+
 ACTIVATIONS = {
     "sigmoid": (sigmoid, d_sigmoid),
+    "softmax": (softmax, lambda x: softmax(x) * (1 - softmax(x))),
     "tanh": (np.tanh, lambda x: 1 - np.tanh(x)**2),
     "relu": (lambda x: np.maximum(0, x), lambda x: (x > 0) * 1.0),
     "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), lambda x: np.where(x > 0, 1.0, 0.01)),
@@ -49,9 +54,21 @@ ACTIVATIONS = {
 def d_mse(a, y):
     return a - y
 
+def y_log(y, a):
+    """y ln a, with 0 ln 0 = 0 (its limit), as the crate takes it."""
+    return np.where(y == 0, 0.0, y * np.log(np.where(y == 0, 1.0, a)))
+
+# The cross-entropies, J over the m samples; after their own output activation (sigmoid,
+# softmax) dJ/dz_L is a_L - y.
+LOSSES = {
+    "binary_cross_entropy": lambda a, y: -np.sum(y_log(y, a) + y_log(1 - y, 1 - a)) / y.shape[0],
+    "cross_entropy": lambda a, y: -np.sum(y_log(y, a)) / y.shape[0],
+}
+
 
 def walkthrough(values):
-    """The chapter's complete program with its values replaced by these, for L layers."""
+    """The chapter's complete program with its values replaced by these, for L layers. With a
+    cross-entropy loss, J follows the forward pass and the output layer's d is a - y."""
     x = np.array(values["x"])
     y = np.array(values["y"])
     W = [np.array(w) for w in values["W"]]
@@ -59,6 +76,7 @@ def walkthrough(values):
     L = len(W)
     acts = [ACTIVATIONS[name] for name in values.get("activations", ["sigmoid"] * L)]
     n = values["learning_rate"]
+    loss = values.get("loss", "mse")
 
     # Forward Propagation
     z = [x.copy()]
@@ -71,8 +89,12 @@ def walkthrough(values):
     dJda = d_mse(a[L], y)
     dadz = [None] * (L + 1)
     d = [None] * (L + 1)
-    dadz[L] = acts[L-1][1](z[L])
-    d[L] = dJda * dadz[L]
+    if loss == "mse":
+        dadz[L] = acts[L-1][1](z[L])
+        d[L] = dJda * dadz[L]
+    else:
+        J = LOSSES[loss](a[L], y)
+        d[L] = a[L] - y
     for l in range(L - 1, 0, -1):
         dadz[l] = acts[l-1][1](z[l])
         d[l] = (d[l+1] @ W[l].T) * dadz[l]
@@ -94,9 +116,13 @@ def walkthrough(values):
     for l in range(1, L + 1):
         p(f"\nz{l} =", z[l])
         p(f"\na{l} =", a[l])
-    p(f"\ndJda{L} =", dJda)
+    if loss == "mse":
+        p(f"\ndJda{L} =", dJda)
+    else:
+        p("\nJ =", J)
     for l in range(L, 0, -1):
-        p(f"\nf{l}'(z{l}) =", dadz[l])
+        if dadz[l] is not None:
+            p(f"\nf{l}'(z{l}) =", dadz[l])
         p(f"\nd{l} =", d[l])
     for l in range(1, L + 1):
         p(f"\ndLdW{l} =\n\n", np.round(dLdW[l], 4))

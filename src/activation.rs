@@ -123,7 +123,8 @@ pub fn d_leaky_relu(z: f64) -> f64 {
 pub fn softmax_row(z: ArrayView1<'_, f64>, mut a: ArrayViewMut1<'_, f64>) {
     let top = z.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
     a.zip_mut_with(&z, |a, &z| *a = numpy_math::exp(z - top));
-    let total = a.sum();
+    // added as numpy's `np.sum(e, axis=1)` adds them
+    let total = numpy_math::sum_by(a.len(), |i| a[i]);
     a.mapv_inplace(|v| v / total);
 }
 

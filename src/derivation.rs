@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use ndarray::Array2;
 
+use crate::loss::Loss;
 use crate::network::{Gradients, Network, Trace};
 use crate::step::Step;
 use crate::values::Values;
@@ -212,31 +213,53 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
 
     let big_l = depth;
     writeln!(out, "## Backpropagation\n\n### Output layer error ($\\delta_{{{big_l}}}$)\n").unwrap();
-    eq(
-        &mut out,
-        format!(
-            r"\frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}} = a_{{{big_l}}} - y = {} - {} = {}",
-            bmatrix(trace.a(big_l)),
-            bmatrix(&values.y.data),
-            bmatrix(grads.dj_da())
-        ),
-    );
-    eq(&mut out, derivative_line(big_l, trace, grads));
-    eq(
-        &mut out,
-        format!(
-            r"\delta_{{{big_l}}} = \frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}} \odot f'_{{{big_l}}}(z_{{{big_l}}})"
-        ),
-    );
-    eq(
-        &mut out,
-        format!(
-            r"\delta_{{{big_l}}} = {} \odot {} = {}",
-            bmatrix(grads.dj_da()),
-            bmatrix(grads.df_dz(big_l)),
-            bmatrix(grads.delta(big_l))
-        ),
-    );
+    if net.loss() == Loss::Mse {
+        eq(
+            &mut out,
+            format!(
+                r"\frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}} = a_{{{big_l}}} - y = {} - {} = {}",
+                bmatrix(trace.a(big_l)),
+                bmatrix(&values.y.data),
+                bmatrix(grads.dj_da())
+            ),
+        );
+        eq(&mut out, derivative_line(big_l, trace, grads));
+        eq(
+            &mut out,
+            format!(
+                r"\delta_{{{big_l}}} = \frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}} \odot f'_{{{big_l}}}(z_{{{big_l}}})"
+            ),
+        );
+        eq(
+            &mut out,
+            format!(
+                r"\delta_{{{big_l}}} = {} \odot {} = {}",
+                bmatrix(grads.dj_da()),
+                bmatrix(grads.df_dz(big_l)),
+                bmatrix(grads.delta(big_l))
+            ),
+        );
+    } else {
+        // the loss's derivative and its own output activation's cancel into a_L - y
+        let (loss, output) = match net.loss() {
+            Loss::BinaryCrossEntropy => ("binary cross-entropy", "sigmoid"),
+            _ => ("cross-entropy", "softmax"),
+        };
+        writeln!(
+            out,
+            "With the {loss} after a {output} output, $\\frac{{\\partial J}}{{\\partial a_{{{big_l}}}}} \\odot f'_{{{big_l}}}(z_{{{big_l}}})$ simplifies to $a_{{{big_l}}} - y$:\n"
+        )
+        .unwrap();
+        eq(
+            &mut out,
+            format!(
+                r"\delta_{{{big_l}}} = \frac{{\partial J(W, b)}}{{\partial z_{{{big_l}}}}} = a_{{{big_l}}} - y = {} - {} = {}",
+                bmatrix(trace.a(big_l)),
+                bmatrix(&values.y.data),
+                bmatrix(grads.delta(big_l))
+            ),
+        );
+    }
     for l in (1..depth).rev() {
         writeln!(out, "### Hidden layer error ($\\delta_{{{l}}}$)\n").unwrap();
         eq(&mut out, format!(r"\delta_{{{l}}} = (\delta_{{{}}} W_{{{}}}^T) \odot f'_{{{l}}}(z_{{{l}}})", l + 1, l + 1));

@@ -45,16 +45,22 @@ impl Loss {
     /// ```
     pub fn value(self, a: &Array2<f64>, y: &Array2<f64>) -> f64 {
         let m = a.nrows() as f64;
-        // y ln a with 0 ln 0 = 0, as the limit
+        // y ln a with 0 ln 0 = 0, as the limit; ln is numpy's
         let y_ln = |y: f64, a: f64| if y == 0.0 { 0.0 } else { y * numpy_math::ln(a) };
         match self {
             Loss::Mse => mse(a, y),
-            Loss::CrossEntropy => -ndarray::Zip::from(a).and(y).fold(0.0, |s, &a, &y| s + y_ln(y, a)) / m,
-            Loss::BinaryCrossEntropy => {
-                -ndarray::Zip::from(a).and(y).fold(0.0, |s, &a, &y| s + y_ln(y, a) + y_ln(1.0 - y, 1.0 - a)) / m
-            }
+            Loss::CrossEntropy => -sum_of_terms(a, y, |a, y| y_ln(y, a)) / m,
+            Loss::BinaryCrossEntropy => -sum_of_terms(a, y, |a, y| y_ln(y, a) + y_ln(1.0 - y, 1.0 - a)) / m,
         }
     }
+}
+
+/// Σ term(a, y) over the entries, added as np.sum adds them (numpy's pairwise order), so that a
+/// cross-entropy is numpy's to the last bit.
+fn sum_of_terms(a: &Array2<f64>, y: &Array2<f64>, term: impl Fn(f64, f64) -> f64) -> f64 {
+    let (a, y) = (a.as_standard_layout(), y.as_standard_layout());
+    let (a, y) = (a.as_slice().expect("standard layout"), y.as_slice().expect("standard layout"));
+    numpy_math::sum_by(a.len(), |i| term(a[i], y[i]))
 }
 
 impl Loss {

@@ -81,6 +81,52 @@ pub fn float_str(a: &Array2<f64>) -> String {
     show(a, Dtype::Float)
 }
 
+/// `str(v)` of a numpy float64 scalar, as `print` shows a cost J: its shortest digits that
+/// read back the same, positional from 10⁻⁴ up to 10¹⁶ and scientific outside (`1e-05`, with
+/// at least two exponent digits), as Python's `repr` of a float writes them.
+///
+/// ```
+/// use backprop::npformat::scalar_str;
+/// assert_eq!(scalar_str(0.1 + 0.2), "0.30000000000000004");
+/// assert_eq!(scalar_str(2.0), "2.0");
+/// assert_eq!(scalar_str(0.0001), "0.0001");
+/// assert_eq!(scalar_str(1.5e-5), "1.5e-05");
+/// assert_eq!(scalar_str(1e16), "1e+16");
+/// assert_eq!(scalar_str(-123456789012345.6), "-123456789012345.6");
+/// assert_eq!(scalar_str(f64::NEG_INFINITY), "-inf");
+/// ```
+pub fn scalar_str(v: f64) -> String {
+    if v.is_nan() {
+        return "nan".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    // Rust's `{:e}` gives the shortest digits that read back the same: d.ddde±x
+    let sci = format!("{:e}", v.abs());
+    let (mantissa, exponent) = sci.split_once('e').expect("{:e} writes an exponent");
+    let exponent: i32 = exponent.parse().expect("an integer exponent");
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    if v == 0.0 || (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        let text = if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        } else {
+            let (whole, fraction) = digits.split_at(point as usize);
+            format!("{whole}.{fraction}")
+        };
+        format!("{sign}{text}")
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let mantissa = if rest.is_empty() { first.to_string() } else { format!("{first}.{rest}") };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        format!("{sign}{mantissa}e{exp_sign}{:02}", exponent.unsigned_abs())
+    }
+}
+
 /// `np.round(a, decimals)`: scale by 10^decimals, round half to even, scale back, as numpy does
 /// it (so the result is numpy's to the last bit, and `-0.` stays `-0.`).
 ///

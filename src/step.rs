@@ -68,6 +68,7 @@ impl Step {
             biases: (1..=depth).map(|l| network.b(l).given()).collect(),
             learning_rate,
             activations: (1..=depth).map(|l| network.activation(l)).collect(),
+            loss: network.loss(),
         };
         Ok(Step::work(values, network.clone()))
     }

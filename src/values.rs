@@ -12,7 +12,9 @@
 //! ```
 //!
 //! `x` and `y` hold the samples in rows; `W` lists the weight matrices `(n_{l-1}, n_l)`, `b` the
-//! bias columns `(n_l, 1)`; `activations` is optional (all `"sigmoid"`). A matrix written only
+//! bias columns `(n_l, 1)`; `activations` is optional (all `"sigmoid"`), and so is `loss`
+//! (`"mse"`, the chapter's; `"binary_cross_entropy"` after a sigmoid output, `"cross_entropy"`
+//! after a softmax one). A matrix written only
 //! with integer literals (`4`, not `4.0`) prints as numpy prints an integer array, as
 //! `np.array([[1, 4, 5]])` would make it.
 
@@ -25,8 +27,9 @@ use serde_json::Value;
 use crate::activation::Activation;
 use crate::error::Result;
 use crate::json::{
-    activations, field_err, finite_number, json_object, kind, matrices, matrix, read_text, required, rows,
+    activations, field_err, finite_number, json_object, kind, loss, matrices, matrix, read_text, required, rows,
 };
+use crate::loss::Loss;
 use crate::network::{check_learning_rate, Network};
 use crate::npformat::{show, Dtype};
 use crate::step::Step;
@@ -36,7 +39,7 @@ pub const CHAPTER_JSON: &str = include_str!("chapter.json");
 
 const NEEDS: &str = "a values file needs x, y, W, b and learning_rate";
 
-const FIELDS: [&str; 6] = ["x", "y", "W", "b", "learning_rate", "activations"];
+const FIELDS: [&str; 7] = ["x", "y", "W", "b", "learning_rate", "activations", "loss"];
 
 /// A matrix as given, with the dtype numpy would give it.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +66,8 @@ pub struct Values {
     pub learning_rate: f64,
     /// f_1 ... f_L.
     pub activations: Vec<Activation>,
+    /// The cost J: the chapter's MSE unless the values name another.
+    pub loss: Loss,
 }
 
 impl fmt::Display for Given {
@@ -163,6 +168,7 @@ impl Values {
             biases: biases.into_iter().map(|b| b.given()).collect(),
             learning_rate: learning_rate.into(),
             activations,
+            loss: Loss::Mse,
         };
         values.check()?;
         Ok(values)
@@ -236,7 +242,11 @@ impl Values {
             None => vec![Activation::Sigmoid; weights.len()],
             Some(v) => activations(v)?,
         };
-        let values = Values { x, y, weights, biases, learning_rate, activations };
+        let loss = match root.get("loss") {
+            None => Loss::Mse,
+            Some(v) => loss(v)?,
+        };
+        let values = Values { x, y, weights, biases, learning_rate, activations, loss };
         values.check()?;
         Ok(values)
     }
@@ -250,10 +260,11 @@ impl Values {
     /// The network these values describe, after every check of [`Values::check`] (the fields
     /// are public, so the checks are made again here, where the values enter the network).
     pub fn network(&self) -> Result<Network> {
-        let network = Network::new(
+        let network = Network::with_loss(
             self.weights.iter().map(|g| g.data.clone()).collect(),
             self.biases.iter().map(|g| g.data.clone()).collect(),
             self.activations.clone(),
+            self.loss,
         )?;
         check_learning_rate(self.learning_rate)?;
         network.check_batch(&self.x.data, Some(&self.y.data))?;
@@ -269,7 +280,7 @@ impl Values {
     /// ```
     pub fn to_json(&self) -> String {
         let matrix = |g: &Given| rows(&g.data, g.dtype == Dtype::Int);
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "x": matrix(&self.x),
             "y": matrix(&self.y),
             "W": self.weights.iter().map(matrix).collect::<Vec<_>>(),
@@ -277,6 +288,9 @@ impl Values {
             "learning_rate": self.learning_rate,
             "activations": self.activations.iter().map(|a| a.name()).collect::<Vec<_>>(),
         });
+        if self.loss != Loss::Mse {
+            doc["loss"] = self.loss.name().into();
+        }
         serde_json::to_string_pretty(&doc).expect("JSON of numbers and strings serializes") + "\n"
     }
 
@@ -354,5 +368,25 @@ mod tests {
             err(&CHAPTER_JSON
                 .replace("\"learning_rate\": 0.01", "\"learning_rate\": 0.01, \"activations\": [\"tanh\"]"));
         assert!(e.contains("activations: expected 2 activations, one per layer, got 1"), "{e}");
+    }
+
+    #[test]
+    fn reads_a_loss_writes_it_back_and_refuses_one_that_does_not_fit() {
+        let bce = CHAPTER_JSON
+            .replace("\"learning_rate\": 0.01", "\"learning_rate\": 0.01, \"loss\": \"binary_cross_entropy\"");
+        let v = Values::from_json(&bce, "v.json").unwrap();
+        assert_eq!(v.loss, Loss::BinaryCrossEntropy);
+        assert_eq!(Values::from_json(&v.to_json(), "back.json").unwrap(), v);
+        assert!(!Values::chapter().to_json().contains("loss"), "MSE, the chapter's, is not written");
+        let e = err(&bce.replace("binary_cross_entropy", "hinge"));
+        assert!(
+            e.contains("loss: expected one of \"mse\", \"cross_entropy\", \"binary_cross_entropy\", got \"hinge\""),
+            "{e}"
+        );
+        let e = err(&bce.replace("\"binary_cross_entropy\"", "3"));
+        assert!(e.contains("loss: expected a name such as \"mse\", got the number 3"), "{e}");
+        // softmax outputs need the cross-entropy, and the cross-entropy a softmax output
+        let e = err(&bce.replace("binary_cross_entropy", "cross_entropy"));
+        assert!(e.contains("softmax"), "{e}");
     }
 }

@@ -76,3 +76,15 @@ fn every_update_shows_its_change_even_below_the_rounding() {
         assert!(blocks[0].iter().zip(&blocks[2]).all(|(o, n)| o != n), "{line}");
     }
 }
+
+#[test]
+fn a_cross_entropy_output_error_is_written_as_a_minus_y_without_a_derivative() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/walkthrough/saturated_binary_cross_entropy.json");
+    let step = Values::load(path).unwrap().step().unwrap();
+    let text = step.derivation().to_string();
+    assert!(text.contains("With the binary cross-entropy after a sigmoid output"), "{text}");
+    assert!(text.contains(r"\delta_{2} = \frac{\partial J(W, b)}{\partial z_{2}} = a_{2} - y"), "{text}");
+    // the output layer's f' is folded into a - y; only the hidden layer's is written
+    assert!(!text.contains(r"f'_{2}(z_{2}) = f'_{2}\left("), "{text}");
+    assert!(text.contains(r"f'_{1}(z_{1}) = f'_{1}\left("), "{text}");
+}

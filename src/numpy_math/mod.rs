@@ -183,3 +183,46 @@ pub fn tanh(x: f64) -> f64 {
         x.tanh()
     }
 }
+
+/// Σ values, as `np.sum` adds a contiguous float64 array: pairwise, eight running sums at a
+/// time in blocks of up to 128 (numpy's `pairwise_sum`), added to the reduction's start, 0.0,
+/// so that its last bit is numpy's.
+///
+/// ```
+/// use backprop::numpy_math::sum;
+/// assert_eq!(sum(&[0.1, 0.2, 0.3]), 0.6000000000000001);
+/// // ten values: the first eight in eight running sums, added in pairs, then the last two
+/// let v = [1e16, 1.0, -1e16, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+/// assert_eq!(sum(&v), 6.0);
+/// assert_eq!(sum(&[-0.0, -0.0]).to_bits(), 0);
+/// ```
+pub fn sum(values: &[f64]) -> f64 {
+    sum_by(values.len(), |i| values[i])
+}
+
+/// [`sum`] of `term(0)`, …, `term(n − 1)`, each computed once, in numpy's order: what the
+/// losses add without storing their terms.
+pub(crate) fn sum_by(n: usize, term: impl Fn(usize) -> f64) -> f64 {
+    0.0 + pairwise_sum(0, n, &term)
+}
+
+fn pairwise_sum(start: usize, n: usize, term: &impl Fn(usize) -> f64) -> f64 {
+    const BLOCK: usize = 128;
+    if n < 8 {
+        (start..start + n).fold(-0.0, |s, i| s + term(i))
+    } else if n <= BLOCK {
+        let mut r: [f64; 8] = std::array::from_fn(|j| term(start + j));
+        let whole = n - n % 8;
+        for block in (8..whole).step_by(8) {
+            for (j, r) in r.iter_mut().enumerate() {
+                *r += term(start + block + j);
+            }
+        }
+        let paired = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        (start + whole..start + n).fold(paired, |s, i| s + term(i))
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        pairwise_sum(start, half, term) + pairwise_sum(start + half, n - half, term)
+    }
+}

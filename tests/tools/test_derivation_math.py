@@ -20,8 +20,9 @@ def katex(markdown):
     return subprocess.run(["node", CHECK, "-"], input=markdown, capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("values", [[], [FIXTURES / "walkthrough" / "activations.json"], [FIXTURES / "walkthrough" / "saturated.json"]],
-                         ids=["chapter", "four layers, two samples", "saturated"])
+@pytest.mark.parametrize("values", [[], [FIXTURES / "walkthrough" / "activations.json"], [FIXTURES / "walkthrough" / "saturated.json"],
+                                    [FIXTURES / "walkthrough" / "saturated_cross_entropy.json"]],
+                         ids=["chapter", "four layers, two samples", "saturated", "cross-entropy after softmax"])
 def test_every_math_block_renders(values):
     done = katex(derivation(*values))
     assert done.returncode == 0, done.stderr

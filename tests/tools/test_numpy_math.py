@@ -126,21 +126,34 @@ def test_the_c_library_differs_from_numpy_where_numpy_has_its_own_routines(tmp_p
 
 def random_values(rng):
     """A value set as a new user might write one: 1 to 4 layers of mixed activations, inputs up
-    to 10^3 and weights up to about 3, so that tanh and sigmoid saturate far into their tails."""
+    to 10^3 and weights up to about 3, so that tanh and sigmoid saturate far into their tails;
+    a third of them classify with a cross-entropy (a sigmoid output and 0/1 targets, or a
+    softmax output and one-hot targets)."""
     layers = int(rng.integers(1, 5))
     sizes = [int(n) for n in rng.integers(1, 5, layers + 1)]
     m = int(rng.integers(1, 4))
     def matrix(rows, cols, low, high):
         scale = 10.0 ** rng.uniform(low, high)
         return np.round(rng.normal(size=(rows, cols)) * scale, int(rng.integers(0, 5))).tolist()
-    return {
+    activations = [str(rng.choice(["tanh", "sigmoid", "relu", "identity", "leaky_relu"])) for _ in range(layers)]
+    values = {
         "x": matrix(m, sizes[0], -2, 3),
         "y": matrix(m, sizes[-1], 0, 0),
         "W": [matrix(sizes[l], sizes[l + 1], -2, 0.5) for l in range(layers)],
         "b": [matrix(sizes[l + 1], 1, -2, 1) for l in range(layers)],
         "learning_rate": float(rng.choice([0.01, 0.1, 0.5])),
-        "activations": [str(rng.choice(["tanh", "sigmoid", "relu", "identity", "leaky_relu"])) for _ in range(layers)],
+        "activations": activations,
     }
+    kind = rng.choice(["mse", "mse", "binary_cross_entropy", "cross_entropy"])
+    if kind == "binary_cross_entropy":
+        activations[-1] = "sigmoid"
+        values["y"] = rng.integers(0, 2, (m, sizes[-1])).tolist()
+        values["loss"] = str(kind)
+    elif kind == "cross_entropy" and sizes[-1] > 1:
+        activations[-1] = "softmax"
+        values["y"] = np.eye(sizes[-1])[rng.integers(0, sizes[-1], m)].tolist()
+        values["loss"] = str(kind)
+    return values
 
 
 class CrateOrderProducts(np.ndarray):
@@ -184,13 +197,15 @@ def walkthrough_with(values, **replaced):
 
 
 def c_library(function):
-    """A function of Python's math module (the C library's) over an array; e^x overflows to inf
-    as np.exp does, where math.exp raises."""
+    """A function of Python's math module (the C library's) over an array, with numpy's answers
+    where math raises: e^x overflows to inf, ln 0 is -inf and ln of a negative number nan."""
     def at(v):
         try:
             return function(v)
         except OverflowError:
             return math.inf
+        except ValueError:
+            return -math.inf if v == 0 else math.nan
     return lambda x: np.vectorize(at, otypes=[float])(x)
 
 
@@ -214,7 +229,7 @@ def test_the_walkthrough_prints_what_numpy_prints_for_random_mixed_networks(tmp_
         if walkthrough_with(values, array=lambda *a, **k: np.array(*a, **k).view(CrateOrderProducts)) != expected:
             left_out += 1
             continue
-        if walkthrough_with(values, exp=c_library(math.exp), tanh=c_library(math.tanh)) != expected:
+        if walkthrough_with(values, exp=c_library(math.exp), tanh=c_library(math.tanh), log=c_library(math.log)) != expected:
             caught += 1
         path = tmp_path / f"values-{i}.json"
         path.write_text(json.dumps(values))
@@ -222,7 +237,9 @@ def test_the_walkthrough_prints_what_numpy_prints_for_random_mixed_networks(tmp_
         if got != expected:
             wrong.append(path.name)
     kept = len(cases) - left_out
-    print(f"{kept} value sets compared ({left_out} left out); the C library would print otherwise in {caught}")
+    losses = sum("loss" in values for values in cases)
+    print(f"{kept} value sets compared ({left_out} left out, {losses} with a cross-entropy); "
+          f"the C library would print otherwise in {caught}")
     assert not wrong, f"{len(wrong)} of {kept} printed otherwise than numpy: {wrong[:5]} in {tmp_path}"
     assert kept >= 0.9 * len(cases), f"only {kept} of {len(cases)} value sets are independent of OpenBLAS's gemv"
     assert caught >= 5, f"the C library's exp and tanh print otherwise than numpy on only {caught} of {kept} sets"
@@ -232,11 +249,12 @@ def test_the_crate_makes_the_choice_numpy_makes_on_this_machine():
     assert release("--example", "numpy_math", "--", "choice").strip() == reference.numpy_choice()
 
 
-@pytest.mark.parametrize("name", ["saturated_tanh", "saturated_sigmoid"])
+@pytest.mark.parametrize("name", ["saturated_tanh", "saturated_sigmoid", "saturated_binary_cross_entropy",
+                                  "saturated_cross_entropy"])
 def test_the_saturated_value_sets_print_another_digit_with_the_c_library(name):
     """The fixtures that tests/walkthrough.rs and tests/cli.rs hold the crate to would catch a
-    crate that used the C library's exp and tanh."""
+    crate that used the C library's exp, tanh and log."""
     values = json.loads((ROOT / "tests" / "fixtures" / "walkthrough" / f"{name}.json").read_text())
     expected = (ROOT / "tests" / "fixtures" / "walkthrough" / f"{name}.txt").read_text()
     assert walkthrough_with(values) == expected
-    assert walkthrough_with(values, exp=c_library(math.exp), tanh=c_library(math.tanh)) != expected
+    assert walkthrough_with(values, exp=c_library(math.exp), tanh=c_library(math.tanh), log=c_library(math.log)) != expected
