@@ -213,16 +213,17 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
 
     let big_l = depth;
     writeln!(out, "## Backpropagation\n\n### Output layer error ($\\delta_{{{big_l}}}$)\n").unwrap();
+    // `lhs = a_L - y = [a_L] - [y] = [difference]`
+    let minus_y = |lhs: String, difference: &Array2<f64>| {
+        format!(
+            r"{lhs} = a_{{{big_l}}} - y = {} - {} = {}",
+            bmatrix(trace.a(big_l)),
+            bmatrix(&values.y.data),
+            bmatrix(difference)
+        )
+    };
     if net.loss() == Loss::Mse {
-        eq(
-            &mut out,
-            format!(
-                r"\frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}} = a_{{{big_l}}} - y = {} - {} = {}",
-                bmatrix(trace.a(big_l)),
-                bmatrix(&values.y.data),
-                bmatrix(grads.dj_da())
-            ),
-        );
+        eq(&mut out, minus_y(format!(r"\frac{{\partial J(W, b)}}{{\partial a_{{{big_l}}}}}"), grads.dj_da()));
         eq(&mut out, derivative_line(big_l, trace, grads));
         eq(
             &mut out,
@@ -241,9 +242,10 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
         );
     } else {
         // the loss's derivative and its own output activation's cancel into a_L - y
-        let (loss, output) = match net.loss() {
-            Loss::BinaryCrossEntropy => ("binary cross-entropy", "sigmoid"),
-            _ => ("cross-entropy", "softmax"),
+        let (loss, output) = if net.loss() == Loss::BinaryCrossEntropy {
+            ("binary cross-entropy", "sigmoid")
+        } else {
+            ("cross-entropy", "softmax")
         };
         writeln!(
             out,
@@ -252,11 +254,9 @@ fn render(values: &Values, net: &Network, trace: &Trace, grads: &Gradients, upda
         .unwrap();
         eq(
             &mut out,
-            format!(
-                r"\delta_{{{big_l}}} = \frac{{\partial J(W, b)}}{{\partial z_{{{big_l}}}}} = a_{{{big_l}}} - y = {} - {} = {}",
-                bmatrix(trace.a(big_l)),
-                bmatrix(&values.y.data),
-                bmatrix(grads.delta(big_l))
+            minus_y(
+                format!(r"\delta_{{{big_l}}} = \frac{{\partial J(W, b)}}{{\partial z_{{{big_l}}}}}"),
+                grads.delta(big_l),
             ),
         );
     }
