@@ -14,8 +14,9 @@
 //! | `tanh` | its own table-and-polynomial routine (Highway, converted from SVML) | any target with fused multiply-add: x86-64 `X86_V3` (AVX2, FMA3, BMI1/2, LZCNT, F16C, MOVBE) or `X86_V4`, aarch64 | [`tanh`](mod@tanh), the same operations one lane at a time |
 //! | all three, elsewhere | the C library | | the C library (Rust's `f64::exp`, `tanh`, `ln`) |
 //!
-//! numpy also looks at the arrays: it takes the scalar C library path only for a strided view
-//! that partly overlaps its output or whose stride does not fit its vector loads. No array of
+//! numpy also looks at the arrays: for exp and log it takes the C library only for a strided
+//! view that partly overlaps its output or whose stride does not fit its vector loads (tanh
+//! then runs its routine one value at a time, with the same results). No array of
 //! the chapter's program is one of those (every one is contiguous or a fresh temporary), so the
 //! choice here depends on the CPU alone. What this module cannot see is numpy's build: a numpy
 //! built without SVML (`-Ddisable-svml=true`), or run with `NPY_DISABLE_CPU_FEATURES`, takes the
