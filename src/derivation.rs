@@ -165,7 +165,7 @@ fn transpose(a: &Array2<f64>) -> Array2<f64> {
 }
 
 /// One display equation.
-fn eq(out: &mut String, latex: String) {
+pub(crate) fn eq(out: &mut String, latex: String) {
     writeln!(out, "$$\n{latex}\n$$\n").expect("writing to a String");
 }
 

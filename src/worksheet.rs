@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ndarray::Array2;
 
-use crate::derivation::bmatrix;
+use crate::derivation::{bmatrix, eq};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::step::Step;
@@ -40,10 +40,10 @@ fn draw(rng: &mut Rng, lo: f64, hi: f64, decimals: i32) -> f64 {
     }
 }
 
-/// Values a learner can work by hand: 2 or 3 inputs, 2 hidden units, 2 outputs, one sample
-/// of small integers, one-decimal weights and biases, two-decimal targets, no |z| above
-/// [`LARGEST_Z`].
-fn workable(rng: &mut Rng) -> Values {
+/// The step of values a learner can work by hand: 2 or 3 inputs, 2 hidden units, 2 outputs,
+/// one sample of small integers, one-decimal weights and biases, two-decimal targets, no |z|
+/// above [`LARGEST_Z`].
+fn workable(rng: &mut Rng) -> Step {
     loop {
         let n0 = 2 + rng.below(2);
         let x = Array2::from_shape_fn((1, n0), |_| (rng.below(5) as i64) - 1);
@@ -60,7 +60,7 @@ fn workable(rng: &mut Rng) -> Values {
         let Ok(step) = values.step() else { continue };
         let tame = (1..=2).all(|l| step.trace().z(l).iter().all(|z| z.abs() <= LARGEST_Z));
         if tame && x.iter().any(|v| *v != 0) {
-            return values;
+            return step;
         }
     }
 }
@@ -74,12 +74,9 @@ fn blanks(a: &Array2<f64>) -> String {
 fn sheet(k: usize, step: &Step) -> String {
     let (v, t, g, u) = (step.values(), step.trace(), step.gradients(), step.updated());
     let mut out = String::new();
-    let eq = |out: &mut String, latex: String| writeln!(out, "$$\n{latex}\n$$\n").expect("writing to a String");
-    let mut text = String::new();
-    writeln!(text, "# Backpropagation by hand: worksheet {k}\n").unwrap();
-    writeln!(text, "A 3-layer network ({}-2-2) with sigmoid activations $\\sigma(z) = 1/(1 + e^{{-z}})$ and the cost $J = \\frac{{1}}{{2}} \\sum (a_2 - y)^2$ takes one sample. Work one step of gradient descent by hand: fill in every box, to 4 decimals. Use $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$.\n", v.x.data.ncols()).unwrap();
-    writeln!(text, "## Given values\n").unwrap();
-    out.push_str(&text);
+    writeln!(out, "# Backpropagation by hand: worksheet {k}\n").unwrap();
+    writeln!(out, "A 3-layer network ({}-2-2) with sigmoid activations $\\sigma(z) = 1/(1 + e^{{-z}})$ and the cost $J = \\frac{{1}}{{2}} \\sum (a_2 - y)^2$ takes one sample. Work one step of gradient descent by hand: fill in every box, to 4 decimals. Use $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$.\n", v.x.data.ncols()).unwrap();
+    writeln!(out, "## Given values\n").unwrap();
     eq(&mut out, format!(r"x = a_0 = {} \qquad y = {}", bmatrix(&v.x.data), bmatrix(&v.y.data)));
     eq(&mut out, format!(r"W_1 = {} \qquad b_1 = {}", bmatrix(v.w(1)), bmatrix(v.b(1))));
     eq(&mut out, format!(r"W_2 = {} \qquad b_2 = {}", bmatrix(v.w(2)), bmatrix(v.b(2))));
@@ -139,14 +136,13 @@ pub fn worksheets(seed: u64, count: usize) -> Result<Vec<Worksheet>> {
         return Err(Error::Value { name: "count".into(), problem: "expected at least 1 worksheet, got 0".into() });
     }
     let mut rng = Rng::new(seed);
-    (1..=count)
+    Ok((1..=count)
         .map(|k| {
-            let values = workable(&mut rng);
-            let step = values.step()?;
+            let step = workable(&mut rng);
             let key = format!("# Answer key: worksheet {k}\n\n{}", step.derivation());
-            Ok(Worksheet { sheet: sheet(k, &step), key, values })
+            Worksheet { sheet: sheet(k, &step), key, values: step.values().clone() }
         })
-        .collect()
+        .collect())
 }
 
 /// Writes `worksheet-K.md`, `key-K.md` and `values-K.json` (the key `backprop mark` reads)
