@@ -142,23 +142,9 @@ pub fn train_with(
     // the full batch steps on x and y themselves, read as row-major slices by the small step
     // (a transposed view is copied once); mini-batches gather their rows into buffers of their
     // own, one of each size the epochs use: `batch` samples, and the remainder
-    let (x_rows, y_rows);
+    let (mut x_rows, mut y_rows) = (None, None);
     let mut plan = match training.batch_size {
-        None => {
-            let x = if x.is_standard_layout() {
-                x
-            } else {
-                x_rows = x.as_standard_layout().into_owned();
-                &x_rows
-            };
-            let y = if y.is_standard_layout() {
-                y
-            } else {
-                y_rows = y.as_standard_layout().into_owned();
-                &y_rows
-            };
-            Plan::Whole(x, y, Workspace::new(net, m))
-        }
+        None => Plan::Whole(row_major(x, &mut x_rows), row_major(y, &mut y_rows), Workspace::new(net, m)),
         Some(_) => {
             let rest = (!m.is_multiple_of(batch)).then(|| Batch::new(net, m % batch, x.ncols(), y.ncols()));
             Plan::Batches(Batch::new(net, batch, x.ncols(), y.ncols()), rest)
@@ -194,6 +180,16 @@ pub fn train_with(
         }
     }
     Ok(history)
+}
+
+/// `a` itself when its rows lie one after another in memory, else a copy that does, kept in
+/// `copy`.
+fn row_major<'a>(a: &'a Array2<f64>, copy: &'a mut Option<Array2<f64>>) -> &'a Array2<f64> {
+    if a.is_standard_layout() {
+        a
+    } else {
+        copy.insert(a.as_standard_layout().into_owned())
+    }
 }
 
 /// How the epochs step: on the whole batch, or on mini-batches (of `batch` samples, and the

@@ -166,3 +166,20 @@ fn mini_batches_of_uneven_size_train_as_the_teaching_path_does() {
         }
     }
 }
+
+#[test]
+fn column_major_samples_train_as_their_row_major_copy_does() {
+    let (start, x, y) = xor();
+    // the same matrices with their columns one after another in memory
+    let cols = |a: &backprop::ndarray::Array2<f64>| a.t().as_standard_layout().into_owned().reversed_axes();
+    let (x_cols, y_cols) = (cols(&x), cols(&y));
+    assert!(!x_cols.is_standard_layout() && x_cols == x);
+    let run = |x: &backprop::ndarray::Array2<f64>, y: &backprop::ndarray::Array2<f64>| {
+        let mut net = start.clone();
+        let history = train(&mut net, x, y, &Training::full_batch(200, 0.5)).unwrap();
+        (history.losses, net)
+    };
+    let ((rows_losses, rows_net), (cols_losses, cols_net)) = (run(&x, &y), run(&x_cols, &y_cols));
+    assert_eq!(rows_losses, cols_losses);
+    assert_eq!(rows_net.w(1), cols_net.w(1));
+}
