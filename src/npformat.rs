@@ -93,6 +93,8 @@ pub fn float_str(a: &Array2<f64>) -> String {
 /// assert_eq!(scalar_str(1.5e-5), "1.5e-05");
 /// assert_eq!(scalar_str(1e16), "1e+16");
 /// assert_eq!(scalar_str(-123456789012345.6), "-123456789012345.6");
+/// // exactly halfway between two shortest candidates: the even one, as Python picks
+/// assert_eq!(scalar_str(996193158182091.25), "996193158182091.2");
 /// assert_eq!(scalar_str(f64::NEG_INFINITY), "-inf");
 /// ```
 pub fn scalar_str(v: f64) -> String {
@@ -102,29 +104,30 @@ pub fn scalar_str(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf" } else { "-inf" }.into();
     }
-    // Rust's `{:e}` gives the shortest digits that read back the same: d.ddde±x
-    let sci = format!("{:e}", v.abs());
-    let (mantissa, exponent) = sci.split_once('e').expect("{:e} writes an exponent");
-    let exponent: i32 = exponent.parse().expect("an integer exponent");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let sign = if v.is_sign_negative() { "-" } else { "" };
+    let (digits, exponent) = shortest(v);
     if v == 0.0 || (-4..16).contains(&exponent) {
-        let point = exponent + 1; // digits before the decimal point
-        let text = if point <= 0 {
-            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-        } else if point as usize >= digits.len() {
-            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
-        } else {
-            let (whole, fraction) = digits.split_at(point as usize);
-            format!("{whole}.{fraction}")
-        };
-        format!("{sign}{text}")
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let mantissa = if rest.is_empty() { first.to_string() } else { format!("{first}.{rest}") };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        format!("{sign}{mantissa}e{exp_sign}{:02}", exponent.unsigned_abs())
+        // as many decimals as the digits reach, and at least one: `2.0`
+        let decimals = (digits as i32 - 1 - exponent).max(1) as usize;
+        return format!("{v:.decimals$}");
     }
+    let nearest = format!("{v:.*e}", digits - 1);
+    let mantissa = nearest.split_once('e').expect("{:e} writes an exponent").0;
+    let sign = if exponent < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
+}
+
+/// How many significant digits the shortest decimal that reads back as `v` has, and the power
+/// of ten of its first digit, as numpy's Dragon4 (and Python's repr) find them. Rust's `{:e}`
+/// finds the same count, but where two such decimals are equally near `v` it may write the odd
+/// one; numpy takes the even one, which is the correctly rounded decimal of that many digits
+/// (`{:.*e}` rounds ties to even), so the exponent is read from that.
+fn shortest(v: f64) -> (usize, i32) {
+    let fewest = format!("{v:e}");
+    let mantissa = fewest.split_once('e').expect("{:e} writes an exponent").0;
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let nearest = format!("{v:.*e}", digits - 1);
+    let exponent = nearest.split_once('e').expect("{:e} writes an exponent").1;
+    (digits, exponent.parse().expect("an integer exponent"))
 }
 
 /// `np.round(a, decimals)`: scale by 10^decimals, round half to even, scale back, as numpy does
@@ -244,10 +247,9 @@ struct Parts {
 /// unique mode with a precision cut-off.
 fn positional_parts(v: f64) -> Parts {
     let sign = if v.is_sign_negative() { "-" } else { "" };
-    let mut s = format!("{}", v.abs());
-    if s.split_once('.').is_some_and(|(_, f)| f.len() > PRECISION) {
-        s = format!("{:.*}", PRECISION, v.abs());
-    }
+    let (digits, exponent) = shortest(v.abs());
+    let decimals = (digits as i32 - 1 - exponent).clamp(0, PRECISION as i32) as usize;
+    let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     Parts { int: format!("{sign}{int}"), frac: frac.trim_end_matches('0').to_string(), exp: 0 }
 }
@@ -255,10 +257,8 @@ fn positional_parts(v: f64) -> Parts {
 /// As [`positional_parts`], in scientific notation: one digit before the point, at most PRECISION after.
 fn scientific_parts(v: f64) -> Parts {
     let sign = if v.is_sign_negative() { "-" } else { "" };
-    let mut s = format!("{:e}", v.abs());
-    if s.split_once('e').is_some_and(|(m, _)| m.len() > PRECISION + 2) {
-        s = format!("{:.*e}", PRECISION, v.abs());
-    }
+    let (digits, _) = shortest(v.abs());
+    let s = format!("{:.*e}", (digits - 1).min(PRECISION), v.abs());
     let (mantissa, exp) = s.split_once('e').expect("{:e} writes an exponent");
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     Parts {
