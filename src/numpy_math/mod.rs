@@ -29,6 +29,9 @@
 use std::fmt;
 
 #[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::{__m512d, _mm512_cvtsd_f64, _mm512_loadu_pd};
+
+#[cfg(target_arch = "x86_64")]
 pub mod svml_exp;
 #[cfg(target_arch = "x86_64")]
 pub mod svml_log;
@@ -138,6 +141,28 @@ fn has_native_fma_target() -> bool {
     {
         false
     }
+}
+
+/// An SVML routine of eight lanes on one value: x in lane 0 of a block whose other lanes hold
+/// `pad`, as numpy pads the tail of an array (0 for exp, 1 for log); lane 0 back.
+///
+/// # Panics
+///
+/// If the CPU lacks AVX-512 F, CD, VL, BW or DQ, naming `caller`.
+#[cfg(target_arch = "x86_64")]
+fn one_lane(x: f64, pad: f64, routine: unsafe fn(__m512d) -> __m512d, caller: &str) -> f64 {
+    assert!(avx512_skx_detected(), "{caller}: the CPU lacks AVX-512 F, CD, VL, BW or DQ");
+    // SAFETY: the features were just checked.
+    unsafe { block(x, pad, routine) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx512cd")]
+fn block(x: f64, pad: f64, routine: unsafe fn(__m512d) -> __m512d) -> f64 {
+    let mut lanes = [pad; 8];
+    lanes[0] = x;
+    // SAFETY: `lanes` holds eight f64; the features the SVML routines need are enabled here.
+    _mm512_cvtsd_f64(unsafe { routine(_mm512_loadu_pd(lanes.as_ptr())) })
 }
 
 /// e^x, as `np.exp` computes it for float64 on this CPU.

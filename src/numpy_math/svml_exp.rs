@@ -396,13 +396,5 @@ pub unsafe fn exp8(x: __m512d) -> __m512d {
 /// # }
 /// ```
 pub fn exp(x: f64) -> f64 {
-    assert!(super::avx512_skx_detected(), "svml_exp::exp: the CPU lacks AVX-512 F, CD, VL, BW or DQ");
-    // SAFETY: the features were just checked.
-    unsafe { exp_lane(x) }
-}
-
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx512cd")]
-fn exp_lane(x: f64) -> f64 {
-    // SAFETY: the features `exp8` needs are enabled here.
-    _mm512_cvtsd_f64(unsafe { exp8(_mm512_set_pd(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, x)) })
+    super::one_lane(x, 0.0, exp8, "svml_exp::exp")
 }

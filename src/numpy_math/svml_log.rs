@@ -209,13 +209,5 @@ fn special_lane(x: f64) -> f64 {
 /// # }
 /// ```
 pub fn ln(x: f64) -> f64 {
-    assert!(super::avx512_skx_detected(), "svml_log::ln: the CPU lacks AVX-512 F, CD, VL, BW or DQ");
-    // SAFETY: the features were just checked.
-    unsafe { ln_lane(x) }
-}
-
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx512cd")]
-fn ln_lane(x: f64) -> f64 {
-    // SAFETY: the features `log8` needs are enabled here.
-    _mm512_cvtsd_f64(unsafe { log8(_mm512_set_pd(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, x)) })
+    super::one_lane(x, 1.0, log8, "svml_log::ln")
 }
