@@ -242,10 +242,7 @@ impl Values {
             None => vec![Activation::Sigmoid; weights.len()],
             Some(v) => activations(v)?,
         };
-        let loss = match root.get("loss") {
-            None => Loss::Mse,
-            Some(v) => loss(v)?,
-        };
+        let loss = root.get("loss").map_or(Ok(Loss::Mse), loss)?;
         let values = Values { x, y, weights, biases, learning_rate, activations, loss };
         values.check()?;
         Ok(values)
