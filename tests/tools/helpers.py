@@ -29,5 +29,15 @@ def check_notebooks(*args, env=None):
     return done.returncode, done.stdout + done.stderr
 
 
+def cargo_run(*args, release=False):
+    """`cargo run -q --features cli ARGS` (`--release` too when asked) in the project: the
+    command line, or with `--example NAME` an example; returns its stdout, failing with its
+    stderr."""
+    command = ["cargo", "run", "-q", *(["--release"] if release else []), "--features", "cli", *map(str, args)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def stdout_of(cell):
     return "".join(o["text"] for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o["name"] == "stdout")

@@ -3,13 +3,12 @@ parameters cell every cell prints what the chapter's numpy code prints for those
 
 import json
 import re
-import subprocess
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers import FIXTURES, ROOT, script, stdout_of
+from helpers import FIXTURES, ROOT, cargo_run, script, stdout_of
 
 NOTEBOOK = ROOT / "notebooks" / "01-numerical-example.ipynb"
 numpy_reference = script("numpy_reference.py")
@@ -62,8 +61,7 @@ def cell_with(cells, source):
 
 
 def cli(*args):
-    return subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout
+    return cargo_run("--", *args)
 
 
 def test_the_derivation_and_the_chain_rule_are_shown_for_the_parameters():

@@ -5,15 +5,13 @@ import subprocess
 
 import pytest
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, cargo_run
 
 CHECK = ROOT / "tools" / "katex" / "check.mjs"
 
 
 def derivation(*values):
-    done = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "derivation", *map(str, values)],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
-    return done.stdout
+    return cargo_run("--", "derivation", *values)
 
 
 def katex(markdown):
@@ -38,9 +36,7 @@ def test_the_check_fails_on_math_that_does_not_render():
 
 
 def chain_rule(param, *values):
-    done = subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "chain-rule", param, *map(str, values)],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
-    return done.stdout
+    return cargo_run("--", "chain-rule", param, *values)
 
 
 @pytest.mark.parametrize("param, values", [("W1[2,1]", []), ("b1[0]", []), ("W2[0,1]", [FIXTURES / "walkthrough" / "activations.json"])],
@@ -53,8 +49,7 @@ def test_the_chain_rule_renders(param, values):
 
 
 def test_worksheets_and_their_keys_render(tmp_path):
-    subprocess.run(["cargo", "run", "-q", "--features", "cli", "--", "worksheet", "--seed", "1", "--count", "3",
-                    "--out", str(tmp_path)], cwd=ROOT, check=True, capture_output=True)
+    cargo_run("--", "worksheet", "--seed", "1", "--count", "3", "--out", tmp_path)
     for name in ["worksheet-1.md", "key-1.md", "worksheet-3.md", "key-3.md"]:
         done = katex((tmp_path / name).read_text())
         assert done.returncode == 0, f"{name}: {done.stderr}"

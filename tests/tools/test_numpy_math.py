@@ -15,17 +15,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from helpers import ROOT, script
+from helpers import ROOT, cargo_run, script
 
 reference = script("numpy_reference.py")
-
-
-def release(*args, features=()):
-    """Builds and runs a release binary of the crate: the example `numpy_math`, or the CLI."""
-    command = ["cargo", "run", "--release", "-q", *[f for name in features for f in ("--features", name)], *args]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def log_uniform(rng, low, high, n):
@@ -91,7 +83,7 @@ def numpy_of(function, x):
 def crate_of(function, x, tmp_path):
     given, got = tmp_path / f"{function}.in", tmp_path / f"{function}.out"
     x.astype("<f8").tofile(given)
-    release("--example", "numpy_math", "--", function, str(given), str(got))
+    cargo_run("--example", "numpy_math", "--", function, given, got, release=True)
     return np.fromfile(got, dtype="<f8")
 
 
@@ -113,7 +105,7 @@ def test_the_crate_computes_what_numpy_computes_bit_for_bit(function, tmp_path):
 def test_the_c_library_differs_from_numpy_where_numpy_has_its_own_routines(tmp_path):
     """The bitwise comparison above can fail: the C library, which the crate called before, is
     caught on a good share of inputs wherever numpy takes its own routines."""
-    choice = release("--example", "numpy_math", "--", "choice")
+    choice = cargo_run("--example", "numpy_math", "--", "choice", release=True)
     if "C library" in choice.split("tanh:")[1].split(";")[0]:
         pytest.skip(f"numpy's tanh is the C library's on this CPU ({choice.strip()})")
     x = np.random.default_rng(4).uniform(-20, 20, 100_000)
@@ -221,7 +213,7 @@ def test_the_walkthrough_prints_what_numpy_prints_for_random_mixed_networks(tmp_
     rng = np.random.default_rng(20261202)
     cases = [random_values(rng) for _ in range(600)]
     binary = ROOT / "target" / "release" / "backprop"
-    release("--features", "cli", "--", "--help")   # builds the binary
+    cargo_run("--", "--help", release=True)   # builds the binary
     wrong, left_out, caught = [], 0, 0
     for i, values in enumerate(cases):
         with np.errstate(all="ignore"):
@@ -246,7 +238,7 @@ def test_the_walkthrough_prints_what_numpy_prints_for_random_mixed_networks(tmp_
 
 
 def test_the_crate_makes_the_choice_numpy_makes_on_this_machine():
-    assert release("--example", "numpy_math", "--", "choice").strip() == reference.numpy_choice()
+    assert cargo_run("--example", "numpy_math", "--", "choice", release=True).strip() == reference.numpy_choice()
 
 
 @pytest.mark.parametrize("name", ["saturated_tanh", "saturated_sigmoid", "saturated_binary_cross_entropy",
