@@ -48,6 +48,18 @@ def test_fails_on_a_failed_assertion_and_an_err_through_question_mark(tmp_path):
     assert "cell 2" in out and "the values do not fit" in out
 
 
+def test_fails_on_stderr_that_comes_after_the_cell_is_done(tmp_path):
+    # a thread the cell started writes once the cell has returned: it reaches the kernel after
+    # the cell's idle status, as a panic's message or an Err's can on a busy machine
+    path = notebook(tmp_path, "std::thread::spawn(|| {\n"
+                              "    std::thread::sleep(std::time::Duration::from_millis(100));\n"
+                              '    eprintln!("late news");\n'
+                              "});")
+    code, out = check_notebooks("--no-reruns", path)
+    assert code == 1, out
+    assert "cell 1 ('std::thread::spawn(|| {') wrote to stderr" in out and "late news" in out
+
+
 def test_fails_on_a_compile_error(tmp_path):
     path = notebook(tmp_path, 'let n: i32 = "four";')
     code, out = check_notebooks(path)
