@@ -295,15 +295,25 @@ impl Chart {
         let mut builder = ChartBuilder::on(root);
         builder.caption(&self.title, ("sans-serif", 22)).margin(12).x_label_area_size(40).y_label_area_size(70);
         if self.log_y {
-            let mut chart = builder.build_cartesian_2d(x_range, (lo * 0.9..hi * 1.1).log_scale())?;
+            // drawn in powers of ten on a linear axis, with ticks of its own: plotters' log axis
+            // drops every tick below 2.2e-16, where a loss trained long enough goes (0.9 lo to
+            // 1.1 hi, as exponents, so that neither end is 0 or infinite)
+            let (from, to) = (lo.log10() + 0.9f64.log10(), hi.log10() + 1.1f64.log10());
+            let (labels, light) = log_ticks(from, to);
+            let bold = labels.iter().map(|(e, _)| *e).collect();
+            let mut chart =
+                builder.build_cartesian_2d(x_range, PowersOfTen { exponents: (from..to).into(), bold, light })?;
+            // plotters hands each labelled tick's exponent back as it was given
+            let label =
+                |e: &f64| labels.iter().find(|(at, _)| at == e).map_or_else(String::new, |(_, text)| text.clone());
             chart
                 .configure_mesh()
                 .x_desc(&self.x_label)
                 .y_desc(&self.y_label)
                 .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|v| format!("{v:.0e}"))
+                .y_label_formatter(&label)
                 .draw()?;
-            self.draw_lines(&mut chart)
+            self.draw_lines(&mut chart, f64::log10)
         } else {
             let pad = ((hi - lo) * 0.05).max(1e-12);
             let mut chart = builder.build_cartesian_2d(x_range, (lo.min(0.0) - pad)..(hi + pad))?;
@@ -313,14 +323,16 @@ impl Chart {
                 .y_desc(&self.y_label)
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .draw()?;
-            self.draw_lines(&mut chart)
+            self.draw_lines(&mut chart, |v| v)
         }
     }
 
-    /// Every series with its legend entry, on either kind of y axis.
+    /// Every series with its legend entry, on either kind of y axis, each value drawn at
+    /// `y(value)`.
     fn draw_lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
         &self,
         chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+        y: fn(f64) -> f64,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let style = |i: usize| COLORS[i % COLORS.len()].stroke_width(2);
         for (i, s) in self.series.iter().enumerate() {
@@ -333,7 +345,7 @@ impl Chart {
                 .iter()
                 .enumerate()
                 .filter(|(e, _)| e % stride == 0 || *e == last)
-                .map(|(e, &v)| ((e + 1) as f64, v));
+                .map(|(e, &v)| ((e + 1) as f64, y(v)));
             chart
                 .draw_series(LineSeries::new(points, style(i)))?
                 .label(&s.name)
@@ -345,6 +357,85 @@ impl Chart {
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()
+    }
+}
+
+/// The ticks of a log axis from 10^`from` to 10^`to`, as powers of ten: labelled ones with
+/// their labels, and light ones. Three decades or more are labelled at whole powers (every 1,
+/// 2, 3, 5, 10, ... decades, at most ten labels); fewer at 1, 2 and 5 times a power of ten, or at
+/// every digit, whichever first gives three labels; a range too narrow for that at evenly spaced
+/// values, with as many digits as they need.
+pub(crate) fn log_ticks(from: f64, to: f64) -> (Vec<(f64, String)>, Vec<f64>) {
+    let (first, last) = (from.ceil() as i64, to.floor() as i64);
+    let digits = |keep: &dyn Fn(i64) -> bool| -> Vec<(f64, String)> {
+        let decades = (from.floor() as i64)..=last;
+        decades
+            .flat_map(|d| {
+                (1..10i64).filter(|&m| keep(m)).map(move |m| (d as f64 + (m as f64).log10(), format!("{m}e{d}")))
+            })
+            .filter(|&(e, _)| e >= from && e <= to)
+            .collect()
+    };
+    let only = |ticks: Vec<(f64, String)>| ticks.into_iter().map(|(e, _)| e).collect();
+    if to - from >= 3.0 {
+        let count = |s: i64| last.div_euclid(s) - (first + s - 1).div_euclid(s) + 1;
+        let step = [1, 2, 3, 5, 10, 20, 25, 50, 100, 200, 500].into_iter().find(|&s| count(s) <= 10).unwrap_or(1000);
+        let bold = (first..=last).filter(|e| e.rem_euclid(step) == 0).map(|e| (e as f64, format!("1e{e}"))).collect();
+        let light = if step == 1 {
+            only(digits(&|m| m > 1))
+        } else {
+            (first..=last).filter(|e| e.rem_euclid(step) != 0).map(|e| e as f64).collect()
+        };
+        return (bold, light);
+    }
+    let round = |m: i64| m == 1 || m == 2 || m == 5;
+    let coarse = digits(&round);
+    if coarse.len() >= 3 {
+        return (coarse, only(digits(&|m| !round(m))));
+    }
+    let every = digits(&|_| true);
+    if every.len() >= 3 {
+        return (every, Vec::new());
+    }
+    // evenly spaced values, four or more, at 1, 2 or 5 times a power of ten apart
+    let (lo, hi) = (10f64.powf(from), 10f64.powf(to));
+    let power = 10f64.powf(((hi - lo) / 4.0).log10().floor());
+    let step = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| (hi / s).floor() - (lo / s).ceil() >= 3.0)
+        .unwrap_or(power);
+    let places = (step.log10().floor() as i64).min(0).unsigned_abs() as usize;
+    let ticks = ((lo / step).ceil() as i64..=(hi / step).floor() as i64).map(|k| k as f64 * step);
+    (ticks.map(|v| (v.log10(), format!("{v:.places$}"))).collect(), Vec::new())
+}
+
+/// A y axis of powers of ten (a log axis drawn linear in the exponent) with the ticks of
+/// `log_ticks`.
+struct PowersOfTen {
+    exponents: plotters::coord::types::RangedCoordf64,
+    bold: Vec<f64>,
+    light: Vec<f64>,
+}
+
+impl Ranged for PowersOfTen {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.exponents.map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.light.clone()
+        } else {
+            self.bold.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.exponents.range()
     }
 }
 

@@ -101,3 +101,36 @@ fn a_picture_saves_as_png_or_svg_by_its_name_and_refuses_other_names() {
     assert!(err.contains("no-such-folder"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The y labels of a chart's SVG, top to bottom (the texts left of the plotting area).
+fn y_labels(chart: Chart) -> Vec<String> {
+    let svg = chart.to_svg().unwrap();
+    let mut labels: Vec<(f64, String)> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let attr = |name: &str| t.split(&format!(" {name}=\"")).nth(1)?.split('"').next()?.parse::<f64>().ok();
+            let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
+            (attr("x")? < 80.0 && attr("y")? > 30.0 && !text.contains("loss")).then(|| (attr("y").unwrap(), text))
+        })
+        .collect();
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    labels.into_iter().map(|(_, text)| text).collect()
+}
+
+#[test]
+fn a_log_axis_is_labelled_all_the_way_down() {
+    // a loss trained long enough falls below 1e-16, where plotters' own log axis stops
+    // labelling: 0.6 to 1e-31 is labelled every third decade to the bottom
+    let falling: Vec<f64> = (0..=30).map(|e| 0.6 * 10f64.powi(-e)).collect();
+    let labels = y_labels(Chart::losses("long", &falling).log_y());
+    let every_third: Vec<String> = (1..=10).map(|k| format!("1e-{}", 3 * k)).collect();
+    assert_eq!(labels, every_third);
+    // within a decade: at the digits; within a few percent: at evenly spaced values
+    assert_eq!(y_labels(Chart::losses("short", &[0.6, 0.3, 0.12]).log_y()), ["6e-1", "5e-1", "4e-1", "3e-1", "2e-1"]);
+    let flat = y_labels(Chart::losses("flat", &[0.26, 0.255, 0.252]).log_y());
+    assert_eq!(flat, ["0.28", "0.27", "0.26", "0.25", "0.24", "0.23"]);
+    // from the largest float to the smallest: every 100 decades
+    let widest = y_labels(Chart::losses("widest", &[f64::MAX, 5e-324]).log_y());
+    assert_eq!(widest, ["1e300", "1e200", "1e100", "1e0", "1e-100", "1e-200", "1e-300"]);
+}
