@@ -335,30 +335,81 @@ impl Chart {
         y: fn(f64) -> f64,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let style = |i: usize| COLORS[i % COLORS.len()].stroke_width(2);
+        let mut drawn = Vec::with_capacity(self.series.len());
         for (i, s) in self.series.iter().enumerate() {
             // a chart is a few hundred pixels wide: about 1000 points per line look the same as
             // every point, in a far smaller SVG (the last point is always drawn)
             let stride = s.values.len().div_ceil(MAX_POINTS).max(1);
             let last = s.values.len().saturating_sub(1);
-            let points = s
+            let points: Vec<(f64, f64)> = s
                 .values
                 .iter()
                 .enumerate()
                 .filter(|(e, _)| e % stride == 0 || *e == last)
-                .map(|(e, &v)| ((e + 1) as f64, y(v)));
+                .map(|(e, &v)| ((e + 1) as f64, y(v)))
+                .collect();
             chart
-                .draw_series(LineSeries::new(points, style(i)))?
+                .draw_series(LineSeries::new(points.iter().copied(), style(i)))?
                 .label(&s.name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style(i)));
+            drawn.push(points.iter().map(|p| chart.backend_coord(p)).collect::<Vec<_>>());
         }
+        let corner = self.emptiest_corner(chart.plotting_area(), &drawn);
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(corner)
+            .label_font(LEGEND_FONT)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()
     }
+
+    /// Where the legend covers the least of the lines (`lines` in pixels): the corner of the
+    /// plotting area over the fewest of their pixels, the upper right on a tie.
+    fn emptiest_corner<DB: DrawingBackend, CT: plotters::coord::CoordTranslate>(
+        &self,
+        area: &DrawingArea<DB, CT>,
+        lines: &[Vec<(i32, i32)>],
+    ) -> SeriesLabelPosition {
+        // the legend's box as plotters lays it out: the names' lines, the 30-pixel samples
+        // of the lines and a margin of 10 around, 5 pixels in from the corner
+        let font: TextStyle = LEGEND_FONT.into_font().into();
+        let mut names = MultiLineText::<_, &str>::new((0, 0), &font);
+        for s in &self.series {
+            names.push_line(s.name.as_str());
+        }
+        // (a font that cannot measure fails the legend's own drawing, which reports it)
+        let Ok((w, h)) = names.estimate_dimension() else { return SeriesLabelPosition::UpperRight };
+        let (w, h) = (w + 30 + 20, h + 20);
+        let (width, height) = area.dim_in_pixel();
+        let (left, top) = area.get_base_pixel();
+        let (right, bottom) = (left + width as i32 - w - 5, top + height as i32 - h - 5);
+        let corners = [
+            (SeriesLabelPosition::UpperRight, (right, top + 5)),
+            (SeriesLabelPosition::UpperLeft, (left + 5, top + 5)),
+            (SeriesLabelPosition::LowerLeft, (left + 5, bottom)),
+            (SeriesLabelPosition::LowerRight, (right, bottom)),
+        ];
+        let covered = |(x0, y0): (i32, i32)| {
+            let inside = |(x, y): (i32, i32)| x >= x0 - 2 && x <= x0 + w + 2 && y >= y0 - 2 && y <= y0 + h + 2;
+            // each segment walked in steps of at most 2 pixels, so that a steep one counts too
+            lines
+                .iter()
+                .flat_map(|line| line.windows(2))
+                .map(|pair| {
+                    let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+                    let steps = ((bx - ax).abs().max((by - ay).abs()) / 2).max(1);
+                    (0..=steps).filter(|k| inside((ax + (bx - ax) * k / steps, ay + (by - ay) * k / steps))).count()
+                })
+                .sum::<usize>()
+        };
+        // the first of the fewest
+        corners.into_iter().min_by_key(|&(_, at)| covered(at)).map_or(SeriesLabelPosition::UpperRight, |(p, _)| p)
+    }
 }
+
+/// The legend's font (plotters' default for it, named so that the layout above measures it).
+const LEGEND_FONT: (&str, u32) = ("sans-serif", 12);
 
 /// The ticks of a log axis from 10^`from` to 10^`to`, as powers of ten: labelled ones with
 /// their labels, and light ones. Three decades or more are labelled at whole powers (every 1,

@@ -134,3 +134,26 @@ fn a_log_axis_is_labelled_all_the_way_down() {
     let widest = y_labels(Chart::losses("widest", &[f64::MAX, 5e-324]).log_y());
     assert_eq!(widest, ["1e300", "1e200", "1e100", "1e0", "1e-100", "1e-200", "1e-300"]);
 }
+
+/// Where a text of the chart's SVG is drawn, as (x, y).
+fn text_at(svg: &str, text: &str) -> (f64, f64) {
+    let tag = svg.split("<text").find(|t| t.split('>').nth(1).is_some_and(|s| s.trim().starts_with(text))).expect(text);
+    let attr = |name: &str| {
+        tag.split(&format!(" {name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse::<f64>().unwrap()
+    };
+    (attr("x"), attr("y"))
+}
+
+#[test]
+fn the_legend_goes_where_it_hides_the_least_of_the_lines() {
+    let falling = |scale: f64| (0..5000).map(|e| 0.6 * (-(e as f64) / scale).exp()).collect::<Vec<f64>>();
+    // one line falling fast leaves the upper right empty: the legend sits there
+    let svg = Chart::new("fast").series("quick", &falling(150.0)).log_y().to_svg().unwrap();
+    let (x, y) = text_at(&svg, "quick");
+    assert!(x > 320.0 && y < 200.0, "legend at {x}, {y}");
+    // a line that stays high runs through the upper right, and a fast one through the left:
+    // the lower left is free
+    let chart = Chart::new("three").series("slow", &falling(3000.0)).series("fast", &falling(30.0)).log_y();
+    let (x, y) = text_at(&chart.to_svg().unwrap(), "slow");
+    assert!(x < 320.0 && y > 200.0, "legend at {x}, {y}");
+}
