@@ -416,7 +416,7 @@ const LEGEND_FONT: (&str, u32) = ("sans-serif", 12);
 /// 2, 3, 5, 10, ... decades, at most ten labels); fewer at 1, 2 and 5 times a power of ten, or at
 /// every digit, whichever first gives three labels; a range too narrow for that at evenly spaced
 /// values, with as many digits as they need.
-pub(crate) fn log_ticks(from: f64, to: f64) -> (Vec<(f64, String)>, Vec<f64>) {
+fn log_ticks(from: f64, to: f64) -> (Vec<(f64, String)>, Vec<f64>) {
     let (first, last) = (from.ceil() as i64, to.floor() as i64);
     let digits = |keep: &dyn Fn(i64) -> bool| -> Vec<(f64, String)> {
         let decades = (from.floor() as i64)..=last;
