@@ -102,20 +102,25 @@ fn a_picture_saves_as_png_or_svg_by_its_name_and_refuses_other_names() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// The y labels of a chart's SVG, top to bottom (the texts left of the plotting area).
-fn y_labels(chart: Chart) -> Vec<String> {
-    let svg = chart.to_svg().unwrap();
-    let mut labels: Vec<(f64, String)> = svg
-        .split("<text")
+/// Every text of an SVG with where it is drawn, as (x, y, text).
+fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+    svg.split("<text")
         .skip(1)
         .filter_map(|t| {
             let attr = |name: &str| t.split(&format!(" {name}=\"")).nth(1)?.split('"').next()?.parse::<f64>().ok();
-            let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
-            (attr("x")? < 80.0 && attr("y")? > 30.0 && !text.contains("loss")).then(|| (attr("y").unwrap(), text))
+            Some((attr("x")?, attr("y")?, t.split('>').nth(1)?.split('<').next()?.trim().to_string()))
         })
+        .collect()
+}
+
+/// The y labels of a chart's SVG, top to bottom (the texts left of the plotting area).
+fn y_labels(chart: Chart) -> Vec<String> {
+    let mut labels: Vec<(f64, f64, String)> = texts(&chart.to_svg().unwrap())
+        .into_iter()
+        .filter(|(x, y, text)| *x < 80.0 && *y > 30.0 && !text.contains("loss"))
         .collect();
-    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    labels.into_iter().map(|(_, text)| text).collect()
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    labels.into_iter().map(|(_, _, text)| text).collect()
 }
 
 #[test]
@@ -137,11 +142,7 @@ fn a_log_axis_is_labelled_all_the_way_down() {
 
 /// Where a text of the chart's SVG is drawn, as (x, y).
 fn text_at(svg: &str, text: &str) -> (f64, f64) {
-    let tag = svg.split("<text").find(|t| t.split('>').nth(1).is_some_and(|s| s.trim().starts_with(text))).expect(text);
-    let attr = |name: &str| {
-        tag.split(&format!(" {name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse::<f64>().unwrap()
-    };
-    (attr("x"), attr("y"))
+    texts(svg).into_iter().find(|(_, _, t)| t.starts_with(text)).map(|(x, y, _)| (x, y)).expect(text)
 }
 
 #[test]
