@@ -87,7 +87,22 @@ def test_a_kernel_registered_without_the_build_folder_is_reported(tmp_path):
     spec.parent.mkdir(parents=True)
     spec.write_text(json.dumps({"argv": ["evcxr_jupyter", "--control_file", "{connection_file}"]}))
     problems = setup.kernel_problems(tmp_path)
-    assert len(problems) == 2 and "does not set TMPDIR=" in problems[0] and "config.toml is missing" in problems[1]
+    assert len(problems) == 3, problems
+    assert "does not set TMPDIR=" in problems[0] and "config.toml is missing" in problems[1]
+    assert "launch.py is missing or differs from scripts/kernel_launcher.py" in problems[2]
+
+
+def test_a_kernel_started_without_the_launcher_is_reported(tmp_path):
+    # registered as scripts/setup does, then started straight by evcxr_jupyter again: every start
+    # would build in a new temporary folder
+    setup.register_kernel(tmp_path, setup.VENV / "bin" / "python", quiet=True)
+    assert setup.kernel_problems(tmp_path) == []
+    spec = tmp_path / "kernels" / "rust" / "kernel.json"
+    kernel = json.loads(spec.read_text())
+    kernel["argv"] = kernel["argv"][3:]
+    spec.write_text(json.dumps(kernel))
+    assert setup.kernel_problems(tmp_path) == [f"{spec} does not start the kernel through {spec.parent / 'launch.py'}, "
+                                               "which reuses its build folder"]
 
 
 def test_a_package_in_environment_yml_without_a_pin_is_reported():

@@ -13,7 +13,7 @@ PROBE = 'println!("crate {} cells {}", backprop::built_with_debug_assertions(), 
 
 
 def probe(tmp_path, *kernels):
-    nb = new_notebook(cells=[new_code_cell(f':dep backprop = {{ path = "{ROOT}" }}\n:cache 1024\n:opt 0'), new_code_cell(PROBE)])
+    nb = new_notebook(cells=[new_code_cell(f':dep backprop = {{ path = "{ROOT}" }}\n:opt 0'), new_code_cell(PROBE)])
     nb.metadata.kernelspec = {"name": "rust", "display_name": "Rust", "language": "rust"}
     path = tmp_path / "probe.ipynb"
     nbformat.write(nb, path)
