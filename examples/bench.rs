@@ -1,7 +1,7 @@
 //! Times one full training step: `cargo run --release --example bench -- --sizes 3,2,2 --batch 1 --seconds 3`.
 //!
 //! The step is forward, backprop and the SGD update (sigmoid layers, MSE, f64) through
-//! `Network::train_step` and a reused `Workspace`, on the chapter's values for 3,2,2 with one
+//! `Network::train_batch` and a reused `Workspace`, on the chapter's values for 3,2,2 with one
 //! sample and on seeded random weights and data otherwise. Steps are timed in rounds of at
 //! least a millisecond; the median round, per step, is the figure. The last line is JSON:
 //! `{"sizes": [...], "batch": B, "median_us_per_step": X}`. `--threads N` (default 1) runs
@@ -48,7 +48,7 @@ fn positive(text: &str) -> Result<f64, String> {
 fn workload(sizes: &[usize], batch: usize) -> (Network, Array2<f64>, Array2<f64>) {
     if sizes == [3, 2, 2] && batch == 1 {
         let v = Values::chapter();
-        return (v.network().expect("the chapter's values"), v.x.data, v.y.data);
+        return (v.network().expect("the chapter's values"), v.x().to_owned(), v.y().to_owned());
     }
     let activations = vec![Activation::Sigmoid; sizes.len() - 1];
     let net = Network::init(sizes, &activations, Loss::Mse, Init::Xavier, 42).expect("valid sizes");
@@ -78,7 +78,7 @@ fn main() -> ExitCode {
     let warm = Instant::now();
     let mut steps_per_round = 0usize;
     while warm.elapsed() < Duration::from_millis(200) {
-        net.train_step(&x, &y, eta, &mut ws).expect("a valid step");
+        net.train_batch(&x, &y, eta, &mut ws).expect("a valid step");
         steps_per_round += 1;
     }
     // rounds of about 2 ms each
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
     while start.elapsed().as_secs_f64() < args.seconds || per_step.len() < 5 {
         let t = Instant::now();
         for _ in 0..steps_per_round {
-            net.train_step(&x, &y, eta, &mut ws).expect("a valid step");
+            net.train_batch(&x, &y, eta, &mut ws).expect("a valid step");
         }
         per_step.push(t.elapsed().as_secs_f64() * 1e6 / steps_per_round as f64);
     }

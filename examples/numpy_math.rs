@@ -1,4 +1,4 @@
-//! numpy's float64 `exp`, `tanh` and `log` (`backprop::numpy_math`) over a file of inputs:
+//! numpy's float64 `exp`, `tanh` and `log` (`backprop::math::numpy_math`) over a file of inputs:
 //! what `tests/tools/test_numpy_math.py` compares with numpy, bit for bit.
 //!
 //! ```text
@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use backprop::numpy_math::{self, Choice};
+use backprop::math::numpy_math::{self, Choice};
 
 fn run(args: &[String]) -> Result<(), String> {
     match args {

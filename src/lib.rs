@@ -3,25 +3,35 @@
 //! The big picture: a network of dense layers takes a batch of samples, the forward pass
 //! ([`Network::forward`]) keeps every weighted input z and activation a in a [`Trace`],
 //! backprop ([`Network::backward`]) walks back through it to every error δ and returns the
-//! [`Gradients`] shaped like the parameters, and one SGD step ([`Network::updated`]) moves the
+//! [`Gradients`] shaped like the parameters, and one SGD update ([`Network::update`]) moves the
 //! parameters against them. The chapter's example is one such [`Step`], worked once from
 //! checked [`Values`] ([`Values::step`]); everything that shows it reads it from there: the
-//! printed program ([`walkthrough`], numpy's output digit for digit, through [`npformat`]),
-//! the derivation in LaTeX ([`derivation`]) and the gradient check ([`gradcheck`]). Its exp,
-//! tanh and log are numpy's own, chosen as numpy chooses them on the running CPU
-//! ([`numpy_math`]), so that a saturated sigmoid or tanh prints numpy's last digits too.
+//! printed program ([`Step::walkthrough`], numpy's output digit for digit), the derivation in
+//! LaTeX ([`Step::derivation`]), the network drawn with its numbers ([`Step::diagram`]), the
+//! chain rule for one weight ([`Step::chain_rule`]) and the checks of a learner's answers
+//! ([`Step::check`]). Training ([`train`]) repeats the update over epochs.
 //!
-//! Training ([`train`], [`train_with`]) repeats the step over epochs on the allocation-free
-//! [`Network::train_step`], which keeps its buffers in a [`Workspace`] and can cut large
-//! layers across threads ([`Workspace::with_threads`]).
+//! ## How the crate is laid out: data flows one way
 //!
-//! Each rule has one home: the output error δ_L of each loss in [`Loss::output_error_at`],
-//! softmax in [`softmax_row`], the update in [`sgd`]; the teaching path, the workspace and the
-//! gradient check all call them. What a user hands in is checked once, where it enters.
+//! ```text
+//! io       values in: Values from arrays or a values file, every check in one place (io::check)
+//!   ↓
+//! model    the network, the worked Step, training, the gradient check, the chain rule worked out
+//!   ↓  ↘
+//!   ↓   fast   the allocation-free training step behind `train` (nothing above training reads it)
+//!   ↓
+//! show     renderers: numpy's printing, the walkthrough, the derivation, the diagram, charts
+//!   ↓
+//! teach    exercises and their feedback, marking, worksheets; the notebooks and the command line
 //!
-//! With the `cli` feature the crate also builds the `backprop` command line (walkthrough,
-//! derivation, train, gradcheck).
-
+//! math     at the bottom, under all of them: activations, losses, numpy's exp, tanh and log
+//! ```
+//!
+//! A module imports only from the layers below it, and no two modules import each other
+//! (`tests/module_graph.rs` holds the crate to it). The [`Step`] is a plain value: each
+//! renderer and teaching module adds its own method to it (`step.diagram(View::Forward)` is
+//! written in `show/diagram.rs`), so the model never imports what shows it.
+//!
 //! ## Conventions (the chapter's)
 //! - Samples are rows: the input `a_0 = x` is `(m, n_0)`, m samples of n_0 features.
 //! - Layer l (1 to L) has weights `W_l` `(n_{l-1}, n_l)` and a bias column `b_l` `(n_l, 1)`:
@@ -33,37 +43,34 @@
 //! - The update with learning rate η: `W_l ← W_l − (η/m) dJ/dW_l`, and `b_l` likewise.
 //! - Everything is `f64`. Accessors take the chapter's layer number: `trace.z(1)` is z1.
 //!
-//! `ndarray` is re-exported, so `:dep backprop` is the only dependency a notebook needs.
+//! `ndarray` is re-exported, and [`prelude`] holds what a notebook uses, so a notebook's first
+//! cell is `:dep backprop = { path = ".." }` and `use backprop::prelude::*;`.
+//!
+//! With the `cli` feature the crate also builds the `backprop` command line (walkthrough,
+//! derivation, train, diagram, chain-rule, worksheet, mark, gradcheck).
 
 #![deny(missing_docs)]
 
-mod activation;
-pub mod chain_rule;
-mod crew;
-pub mod datasets;
-pub mod derivation;
-pub mod diagram;
 mod error;
-pub mod exercise;
-pub mod gradcheck;
-mod init;
-mod json;
-mod loss;
-mod network;
-pub mod npformat;
-pub mod numpy_math;
-mod persist;
-mod plot;
-mod rng;
-mod simd;
-mod step;
-mod train;
-mod values;
-pub mod walkthrough;
-pub mod worksheet;
-mod workspace;
+pub mod fast;
+pub mod io;
+pub mod math;
+pub mod model;
+pub mod prelude;
+pub mod show;
+pub mod teach;
 
 pub use ndarray;
+
+pub use error::{Error, Result};
+pub use fast::Workspace;
+pub use io::{Dtype, Given, IntoGiven, Values};
+pub use math::{Activation, Loss};
+pub use model::{
+    datasets, gradcheck, gradient_check, train, train_with, Epoch, GradCheck, Gradients, History, Init, Network, Param,
+    Quantity, Rng, Step, Trace, Training,
+};
+pub use show::{Chart, Picture};
 
 /// Whether this crate was compiled with debug assertions: true in an unoptimized build (a plain
 /// `cargo build`, or a notebook kernel that builds its dependencies as it builds its cells),
@@ -76,21 +83,3 @@ pub use ndarray;
 pub fn built_with_debug_assertions() -> bool {
     cfg!(debug_assertions)
 }
-
-pub use activation::{
-    d_leaky_relu, d_relu, d_sigmoid, d_tanh, leaky_relu, relu, sigmoid, softmax_row, tanh, Activation, LEAKY_SLOPE,
-};
-pub use error::{Error, Result};
-pub use gradcheck::{gradient_check, GradCheck};
-pub use init::Init;
-pub use loss::{d_mse, mse, Loss};
-pub use network::{
-    bias_gradient, hidden_error, layer_forward, output_error, sgd, weight_gradient, Gradients, Network, Trace,
-};
-pub use npformat::{show, Dtype};
-pub use plot::{decision_boundary, Chart, Picture, Series};
-pub use rng::Rng;
-pub use step::Step;
-pub use train::{train, train_with, Epoch, History, Training};
-pub use values::{Given, IntoGiven, Values, CHAPTER_JSON};
-pub use workspace::{Workspace, SMALL};

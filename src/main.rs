@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use backprop::diagram::{Sample, View};
+use backprop::show::{Sample, View};
 use backprop::{gradient_check, train_with, Chart, Error, Training, Values};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -153,7 +153,7 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
         Command::Derivation { values: path } => print!("{}", values(&path)?.step()?.derivation()),
         Command::Train { values: path, epochs, learning_rate, batch_size, seed, out } => {
             let values = values(&path)?;
-            let eta = learning_rate.unwrap_or(values.learning_rate);
+            let eta = learning_rate.unwrap_or(values.learning_rate());
             let training = Training { epochs, learning_rate: eta, batch_size, seed };
             let mut net = values.network()?;
             std::fs::create_dir_all(&out).map_err(|source| Error::Io { file: out.clone(), source })?;
@@ -164,7 +164,7 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
                     .progress_chars("#>-"),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
-            let history = train_with(&mut net, &values.x.data, &values.y.data, &training, |epoch| {
+            let history = train_with(&mut net, values.x(), values.y(), &training, |epoch| {
                 bar.set_position(epoch.number as u64);
                 bar.set_message(format!("{:.6e}", epoch.loss));
                 std::ops::ControlFlow::Continue(())
@@ -197,15 +197,15 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
         }
         Command::ChainRule { param, values: path } => print!("{}", values(&path)?.step()?.chain_rule(&param)?),
         Command::Worksheet { seed, count, out } => {
-            let sheets = backprop::worksheet::worksheets(seed, count)?;
-            let written = backprop::worksheet::write(&sheets, &out)?;
+            let sheets = backprop::teach::worksheets(seed, count)?;
+            let written = backprop::teach::write_worksheets(&sheets, &out)?;
             println!("wrote {} files to {}", written.len(), out.display());
         }
         Command::Mark { key, answers } => {
             let step = Values::load(&key)?.step()?;
             let text =
                 std::fs::read_to_string(&answers).map_err(|source| Error::Io { file: answers.clone(), source })?;
-            let marks = backprop::exercise::mark(&step, &text, &answers.display().to_string())?;
+            let marks = backprop::teach::mark(&step, &text, &answers.display().to_string())?;
             for feedback in &marks {
                 println!("{feedback}");
             }
@@ -217,7 +217,7 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
         }
         Command::Gradcheck { values: path, limit } => {
             let values = values(&path)?;
-            let check = gradient_check(&values.network()?, &values.x.data, &values.y.data)?;
+            let check = gradient_check(&values.network()?, values.x(), values.y())?;
             for p in &check.params {
                 println!(
                     "{:>4}: largest relative error {:.3e} at [{}][{}]",

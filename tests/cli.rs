@@ -31,7 +31,7 @@ fn prints_the_chapters_output_byte_for_byte() {
 
 #[test]
 fn the_chapter_json_prints_the_same_as_no_argument() {
-    let chapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/chapter.json");
+    let chapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/io/chapter.json");
     assert_eq!(walkthrough(&[chapter.to_str().unwrap()]).stdout, walkthrough(&[]).stdout);
 }
 
@@ -211,7 +211,7 @@ fn derivation_prints_the_chapters_derivation() {
 fn gradcheck_reports_and_passes_the_chapter_and_a_deeper_batch() {
     let root = env!("CARGO_MANIFEST_DIR");
     for file in [
-        "src/chapter.json",
+        "src/io/chapter.json",
         "tests/fixtures/walkthrough/three_layers.json",
         "tests/fixtures/walkthrough/saturated.json",
     ] {
@@ -321,7 +321,7 @@ fn mark_names_each_mistake_in_an_answers_file() {
     let answers = serde_json::json!({
         "z1": rows(&t.z(1).clone()),
         "a1": rows(&t.z(1).clone()),
-        "d2": rows(&g.dj_da().clone()),
+        "d2": rows(&g.dj_da(2).clone()),
         "d1": rows(&(g.delta(2).dot(v.w(2)) * g.df_dz(1))),
         "dLdb2": rows(&g.delta(2).sum_axis(backprop::ndarray::Axis(1)).insert_axis(backprop::ndarray::Axis(1))),
         "W2_new": rows(&(v.w(2) + &g.dw(2).mapv(|x| 0.01 * x))),

@@ -1,9 +1,10 @@
 //! The exercise checker: right answers pass, each known mistake, computed here the way a
 //! learner would write it, is named, and wrong shapes are reported as shapes.
 
-use backprop::exercise::{hint, Quantity};
+use backprop::math::{d_sigmoid, sigmoid};
 use backprop::ndarray::{Array2, Axis};
-use backprop::{d_sigmoid, sigmoid, Values};
+use backprop::Values;
+use backprop::{teach::hint, Quantity};
 
 fn chapter() -> backprop::Step {
     Values::chapter().step().unwrap()
@@ -21,8 +22,8 @@ fn every_right_answer_passes() {
     let step = chapter();
     let (t, g, u) = (step.trace(), step.gradients(), step.updated());
     let v = step.values();
-    let (a0, y, w1, b1, w2, b2) = (&v.x.data, &v.y.data, v.w(1), v.b(1), v.w(2), v.b(2));
-    let (eta, m) = (v.learning_rate, step.samples() as f64);
+    let (a0, y, w1, b1, w2, b2) = (v.x(), v.y(), v.w(1), v.b(1), v.w(2), v.b(2));
+    let (eta, m) = (v.learning_rate(), step.samples() as f64);
     // written as a learner writes them, not read from the step
     let z1 = a0.dot(w1) + b1.t();
     let a1 = z1.mapv(sigmoid);
@@ -67,10 +68,10 @@ fn each_known_mistake_is_named() {
     let step = chapter();
     let (t, g) = (step.trace(), step.gradients());
     let v = step.values();
-    let (a0, y, w1, b1, w2, b2) = (&v.x.data, &v.y.data, v.w(1), v.b(1), v.w(2), v.b(2));
-    let eta = v.learning_rate;
+    let (a0, y, w1, b1, w2, b2) = (v.x(), v.y(), v.w(1), v.b(1), v.w(2), v.b(2));
+    let eta = v.learning_rate();
     let (z1, a1, z2, a2) = (t.z(1), t.a(1), t.z(2), t.a(2));
-    let (dj, d2, d1) = (g.dj_da(), g.delta(2), g.delta(1));
+    let (dj, d2, d1) = (g.dj_da(2), g.delta(2), g.delta(1));
     let (df1, df2) = (g.df_dz(1), g.df_dz(2));
     let updated_w2 = w2 - &g.dw(2).mapv(|x| eta * x);
     let cases: Vec<(Quantity, Array2<f64>, &str)> = vec![
@@ -117,7 +118,7 @@ fn eta_over_m_replaced_by_eta_is_named_with_a_batch() {
     let values = Values::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/walkthrough/batch.json")).unwrap();
     let step = values.step().unwrap();
     assert!(step.samples() > 1);
-    let eta = values.learning_rate;
+    let eta = values.learning_rate();
     let answer = values.w(1) - &step.gradients().dw(1).mapv(|g| eta * g);
     let text = wrong(&step, Quantity::NewW(1), &answer);
     assert!(text.contains("η stands where η/m belongs"), "{text}");
@@ -151,7 +152,7 @@ fn every_quantity_has_a_hint_and_a_name_that_parses_back() {
 
 #[test]
 fn worksheets_are_workable_by_hand_and_the_same_for_the_same_seed() {
-    use backprop::worksheet::{worksheets, LARGEST_Z};
+    use backprop::teach::{worksheets, LARGEST_Z};
     let a = worksheets(11, 4).unwrap();
     let b = worksheets(11, 4).unwrap();
     let c = worksheets(12, 4).unwrap();

@@ -2,8 +2,9 @@
 //! against finite differences, which needs no reference at all.
 
 use approx::assert_abs_diff_eq;
+use backprop::math::mse;
 use backprop::ndarray::{array, Array2};
-use backprop::{mse, Activation, Gradients, Network, Values};
+use backprop::{Activation, Gradients, Network, Values};
 
 /// The numbers the chapter prints for `label`, from its complete program's output.
 fn chapter(label: &str) -> Array2<f64> {
@@ -39,20 +40,20 @@ const PRINTED: f64 = 5.1e-9;
 fn forward_pass_matches_the_chapter() {
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let trace = net.forward(&values.x.data).unwrap();
+    let trace = net.forward(values.x()).unwrap();
     assert_abs_diff_eq!(trace.z(1), &chapter("z1"), epsilon = PRINTED);
     assert_abs_diff_eq!(trace.a(1), &chapter("a1"), epsilon = PRINTED);
     assert_abs_diff_eq!(trace.z(2), &chapter("z2"), epsilon = PRINTED);
     assert_abs_diff_eq!(trace.a(2), &chapter("a2"), epsilon = PRINTED);
-    assert_eq!(trace.z(0), &values.x.data);
+    assert_eq!(trace.z(0), values.x());
 }
 
 #[test]
 fn backward_pass_matches_the_chapter() {
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let grads = net.backward(&net.forward(&values.x.data).unwrap(), &values.y.data).unwrap();
-    assert_abs_diff_eq!(grads.dj_da(), &chapter("dJda2"), epsilon = PRINTED);
+    let grads = net.backward(&net.forward(values.x()).unwrap(), values.y()).unwrap();
+    assert_abs_diff_eq!(grads.dj_da(2), &chapter("dJda2"), epsilon = PRINTED);
     assert_abs_diff_eq!(grads.df_dz(2), &chapter("f2'(z2)"), epsilon = PRINTED);
     assert_abs_diff_eq!(grads.delta(2), &chapter("d2"), epsilon = PRINTED);
     assert_abs_diff_eq!(grads.df_dz(1), &chapter("f1'(z1)"), epsilon = PRINTED);
@@ -68,8 +69,9 @@ fn backward_pass_matches_the_chapter() {
 fn the_update_matches_the_chapter() {
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let grads = net.backward(&net.forward(&values.x.data).unwrap(), &values.y.data).unwrap();
-    let next = net.updated(&grads, values.learning_rate).unwrap();
+    let grads = net.backward(&net.forward(values.x()).unwrap(), values.y()).unwrap();
+    let mut next = net.clone();
+    next.update(&grads, values.learning_rate()).unwrap();
     for l in 1..=2 {
         assert_abs_diff_eq!(next.w(l), &chapter(&format!("Updated Weight W{l}")), epsilon = PRINTED);
         assert_abs_diff_eq!(next.b(l), &chapter(&format!("Updated bias b{l}")), epsilon = PRINTED);
@@ -122,8 +124,8 @@ fn largest_relative_error(net: &Network, x: &Array2<f64>, y: &Array2<f64>, grads
 fn backprop_agrees_with_finite_differences_on_the_chapter() {
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let grads = net.backward(&net.forward(&values.x.data).unwrap(), &values.y.data).unwrap();
-    let err = largest_relative_error(&net, &values.x.data, &values.y.data, &grads);
+    let grads = net.backward(&net.forward(values.x()).unwrap(), values.y()).unwrap();
+    let err = largest_relative_error(&net, values.x(), values.y(), &grads);
     assert!(err < 1e-6, "largest relative error {err:e}");
 }
 
@@ -159,9 +161,9 @@ fn the_gradient_check_catches_a_wrong_gradient() {
     // gradients of the same network for another input are wrong for this one: the check must say so
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let other_x = values.x.data.mapv(|v| v * 2.0);
-    let wrong = net.backward(&net.forward(&other_x).unwrap(), &values.y.data).unwrap();
-    let err = largest_relative_error(&net, &values.x.data, &values.y.data, &wrong);
+    let other_x = values.x().mapv(|v| v * 2.0);
+    let wrong = net.backward(&net.forward(&other_x).unwrap(), values.y()).unwrap();
+    let err = largest_relative_error(&net, values.x(), values.y(), &wrong);
     assert!(err > 1e-2, "a wrong gradient passed with relative error {err:e}");
 }
 
@@ -169,9 +171,10 @@ fn the_gradient_check_catches_a_wrong_gradient() {
 fn one_update_lowers_the_cost() {
     let values = Values::chapter();
     let net = values.network().unwrap();
-    let before = mse(&net.predict(&values.x.data).unwrap(), &values.y.data);
-    let grads = net.backward(&net.forward(&values.x.data).unwrap(), &values.y.data).unwrap();
-    let next = net.updated(&grads, 0.5).unwrap();
-    let after = mse(&next.predict(&values.x.data).unwrap(), &values.y.data);
+    let before = mse(&net.predict(values.x()).unwrap(), values.y());
+    let grads = net.backward(&net.forward(values.x()).unwrap(), values.y()).unwrap();
+    let mut next = net.clone();
+    next.update(&grads, 0.5).unwrap();
+    let after = mse(&next.predict(values.x()).unwrap(), values.y());
     assert!(after < before, "{after} >= {before}");
 }

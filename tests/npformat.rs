@@ -2,7 +2,10 @@
 //! numpy 2.4 `print()`s for them, written by `scripts/numpy_reference.py regenerate`.
 
 use backprop::ndarray::{ArrayD, IxDyn};
-use backprop::npformat::{array_str, round, Dtype};
+use backprop::{
+    show::{array_str, round},
+    Dtype,
+};
 use serde_json::Value;
 
 fn number(v: &Value) -> f64 {

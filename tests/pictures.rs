@@ -2,7 +2,8 @@
 //! crate's own font: a notebook opened untrusted (JupyterLab hides its stored SVG) shows the PNG.
 
 use backprop::ndarray::{array, Array2};
-use backprop::{datasets, decision_boundary, Activation, Chart, Init, Loss, Network, Picture};
+use backprop::show::decision_boundary;
+use backprop::{datasets, Activation, Chart, Init, Loss, Network, Picture};
 use base64::Engine;
 
 /// The PNG's pixels as RGB rows, with its width and height.

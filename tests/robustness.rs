@@ -2,9 +2,9 @@
 //! loader, the walkthrough and the derivation; saved parameters read back bit for bit; NaN and
 //! infinities refused at the boundary.
 
-use backprop::derivation::Derivation;
 use backprop::ndarray::{array, Array2};
-use backprop::{walkthrough, Activation, IntoGiven, Loss, Network, Values};
+use backprop::show::Derivation;
+use backprop::{Activation, IntoGiven, Loss, Network, Values};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use serde_json::{json, Value};
@@ -50,7 +50,7 @@ proptest! {
             Ok(values) => {
                 // values that load are checked: their step, printed and derived, cannot fail
                 let step = values.step();
-                let fine = step.as_ref().is_ok_and(|s| !walkthrough::complete_program(s).is_empty() && !Derivation::new(s).to_string().is_empty());
+                let fine = step.as_ref().is_ok_and(|s| !s.walkthrough().is_empty() && !Derivation::new(s).to_string().is_empty());
                 (true, fine)
             }
             Err(e) => (false, !e.to_string().is_empty()),
@@ -114,7 +114,7 @@ fn nan_and_infinite_inputs_are_refused_by_name() {
 
 #[test]
 fn x_and_y_with_different_sample_counts_are_refused() {
-    let text = backprop::CHAPTER_JSON.replace("[[0.1, 0.05]]", "[[0.1, 0.05], [0.2, 0.1]]");
+    let text = backprop::io::CHAPTER_JSON.replace("[[0.1, 0.05]]", "[[0.1, 0.05], [0.2, 0.1]]");
     let err = Values::from_json(&text, "v.json").unwrap_err().to_string();
     assert!(err.starts_with("y: expected shape (1, 2): one row per sample of x"), "{err}");
     assert!(err.ends_with("got (2, 2)"), "{err}");
@@ -132,7 +132,7 @@ fn a_network_file_with_a_wrong_shape_or_a_typo_is_refused() {
 
 #[test]
 fn a_values_file_whose_numbers_overflow_is_refused_not_printed_as_inf() {
-    let text = backprop::CHAPTER_JSON.replace("[[1, 4, 5]]", "[[1, 4, 1e400]]");
+    let text = backprop::io::CHAPTER_JSON.replace("[[1, 4, 5]]", "[[1, 4, 1e400]]");
     let err = Values::from_json(&text, "v.json").unwrap_err().to_string();
     assert!(err.starts_with("x[0][2]: expected a number within f64's range"), "{err}");
 }
@@ -154,7 +154,7 @@ fn a_misfit_between_x_and_w1_names_both_sides_and_what_would_fit() {
 fn y_that_does_not_fit_names_x_and_the_last_weights() {
     let v = Values::chapter();
     let net = v.network().unwrap();
-    let err = net.backward(&net.forward(&v.x.data).unwrap(), &array![[0.1, 0.05, 0.0]]).unwrap_err().to_string();
+    let err = net.backward(&net.forward(v.x()).unwrap(), &array![[0.1, 0.05, 0.0]]).unwrap_err().to_string();
     assert_eq!(
         err,
         "y: expected shape (1, 2): one row per sample of x (1, 3), one column per column of W2 (2, 2), got (1, 3)"

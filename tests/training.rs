@@ -14,7 +14,7 @@ use common::{assert_close_to_numpy, read_losses, root};
 fn the_crate_and_the_example_record_the_same_losses() {
     let v = Values::chapter();
     let mut net = v.network().unwrap();
-    let history = train(&mut net, &v.x.data, &v.y.data, &Training::full_batch(2000, 0.5)).unwrap();
+    let history = train(&mut net, v.x(), v.y(), &Training::full_batch(2000, 0.5)).unwrap();
     let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
     assert_close_to_numpy(&history.losses, &numpy);
 }
@@ -24,7 +24,7 @@ fn the_comparison_catches_a_different_learning_rate() {
     // a run with another learning rate must not pass as numpy's
     let v = Values::chapter();
     let mut net = v.network().unwrap();
-    let history = train(&mut net, &v.x.data, &v.y.data, &Training::full_batch(2000, 0.51)).unwrap();
+    let history = train(&mut net, v.x(), v.y(), &Training::full_batch(2000, 0.51)).unwrap();
     let numpy = read_losses(&root().join("tests/fixtures/training/chapter.csv"));
     let result = std::panic::catch_unwind(|| assert_close_to_numpy(&history.losses, &numpy));
     assert!(result.is_err());
@@ -118,9 +118,9 @@ fn a_chart_refuses_what_it_cannot_draw() {
 fn the_callback_sees_every_epoch_and_can_stop_training_early() {
     let v = Values::chapter();
     let (mut a, mut b) = (v.network().unwrap(), v.network().unwrap());
-    let whole = train(&mut a, &v.x.data, &v.y.data, &Training::full_batch(300, 0.5)).unwrap();
+    let whole = train(&mut a, v.x(), v.y(), &Training::full_batch(300, 0.5)).unwrap();
     let mut seen = Vec::new();
-    let stopped = train_with(&mut b, &v.x.data, &v.y.data, &Training::full_batch(300, 0.5), |epoch| {
+    let stopped = train_with(&mut b, v.x(), v.y(), &Training::full_batch(300, 0.5), |epoch| {
         seen.push((epoch.number, epoch.loss));
         // the network handed over is the one after this epoch's update
         assert_eq!(epoch.network.depth(), 2);
@@ -135,7 +135,7 @@ fn the_callback_sees_every_epoch_and_can_stop_training_early() {
     assert!(seen.iter().enumerate().all(|(i, (n, loss))| *n == i + 1 && *loss == whole.losses[i]));
     assert_eq!(stopped.losses, whole.losses[..120]);
     // what stopping left is the network after 120 epochs: 180 more reach the same place
-    train(&mut b, &v.x.data, &v.y.data, &Training::full_batch(180, 0.5)).unwrap();
+    train(&mut b, v.x(), v.y(), &Training::full_batch(180, 0.5)).unwrap();
     assert_eq!(a, b);
 }
 
@@ -157,7 +157,7 @@ fn mini_batches_of_uneven_size_train_as_the_teaching_path_does() {
         let trace = slow.forward(&xb).unwrap();
         total += slow.loss().value(trace.output(), &yb) * chunk.len() as f64;
         let grads = slow.backward(&trace, &yb).unwrap();
-        slow.step(&grads, 0.5).unwrap();
+        slow.update(&grads, 0.5).unwrap();
     }
     assert!((history.losses[0] - total / 5.0).abs() < 1e-12);
     for l in 1..=2 {

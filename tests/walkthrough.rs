@@ -2,7 +2,7 @@
 //! the numpy reference (`scripts/numpy_reference.py`) printed them. The command line's copy of
 //! these, and its refusals of bad values, are in `cli.rs`.
 
-use backprop::{walkthrough::complete_program, Values};
+use backprop::Values;
 
 mod common;
 use common::{assert_prints_as_numpy, fixtures, value_sets};
@@ -10,7 +10,7 @@ use common::{assert_prints_as_numpy, fixtures, value_sets};
 #[test]
 fn prints_the_chapters_output_byte_for_byte() {
     let expected = std::fs::read_to_string(fixtures().join("chapter-complete-output.txt")).unwrap();
-    assert_eq!(complete_program(&Values::chapter().step().unwrap()), expected);
+    assert_eq!(Values::chapter().step().unwrap().walkthrough(), expected);
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub fn assert_close_to_numpy(ours: &[f64], numpy: &[f64]) {
 pub fn value_sets() -> Vec<(PathBuf, String)> {
     let dir = fixtures().join("walkthrough");
     let recorded = std::fs::read_to_string(dir.join("numpy-choice.txt")).unwrap();
-    let here = backprop::numpy_math::Choice::current().to_string();
+    let here = backprop::math::numpy_math::Choice::current().to_string();
     let same_choice = recorded.trim() == here;
     if !same_choice {
         eprintln!("the saturated_* value sets are left out: numpy chose {}, this CPU makes {here}", recorded.trim());

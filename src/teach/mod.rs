@@ -1,0 +1,11 @@
+//! Teaching: a learner's answers checked against a worked step, with the mistake named;
+//! answers files marked; worksheets with their keys. At the top, with the faces: it reads the
+//! model and writes with `show`.
+
+mod exercise;
+mod marking;
+mod worksheet;
+
+pub use exercise::{hint, Feedback, TOLERANCE};
+pub use marking::mark;
+pub use worksheet::{worksheets, write_worksheets, Worksheet, LARGEST_Z};
