@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView1, ArrayViewMut1};
 
 use super::network::{Gradients, Network, Trace};
 use super::param::Param;
+use super::step::Step;
 use crate::error::{Error, Result};
 use crate::io::check;
 use crate::math::{softmax_row, Activation};
@@ -287,4 +288,18 @@ fn richardson(original: f64, mut j: impl FnMut(f64) -> (f64, bool)) -> (f64, boo
     let h = 1e-3;
     let ((wide, crossed_wide), (narrow, crossed_narrow)) = (diff(h), diff(h / 2.0));
     ((4.0 * narrow - wide) / 3.0, crossed_wide || crossed_narrow)
+}
+
+impl Step {
+    /// This step's gradients against central finite differences of the loss, for every
+    /// weight and bias (see [`gradient_check`]).
+    ///
+    /// ```
+    /// let step = backprop::Values::chapter().step().unwrap();
+    /// assert!(step.gradient_check().unwrap().max_relative_error() < 1e-6);
+    /// ```
+    pub fn gradient_check(&self) -> Result<GradCheck> {
+        let values = self.values();
+        compare(self.network(), values.x(), values.y(), self.trace(), self.gradients())
+    }
 }

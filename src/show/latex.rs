@@ -7,11 +7,16 @@ use ndarray::ArrayView2;
 
 use super::numbers::{changed_in, format, Digits, Notation, CHAPTER};
 
-/// A number in LaTeX, by the rule of [`short`](super::short).
+/// A number in LaTeX as the chapter writes it when it works its equations by hand: rounded to
+/// 4 decimals, trailing zeros trimmed; a number too small for 4 decimals keeps 4 significant
+/// digits, as a power of ten below 10⁻⁴ (the one rule of [`short`](super::short)).
 ///
 /// ```
 /// use backprop::show::latex_number;
 /// assert_eq!(latex_number(0.98661308), "0.9866");
+/// assert_eq!(latex_number(2.08615904), "2.0862");
+/// assert_eq!(latex_number(0.0049329), "0.0049");
+/// assert_eq!(latex_number(-0.0000123456), r"-1.235 \times 10^{-5}");
 /// assert_eq!(latex_number(2.5e-15), r"2.5 \times 10^{-15}");
 /// ```
 pub fn latex_number(v: f64) -> String {
@@ -44,7 +49,7 @@ pub fn bmatrix(a: ArrayView2<'_, f64>) -> String {
 /// The updated matrix, each entry written against the one it replaces (see
 /// [`changed`](super::changed)).
 pub(crate) fn bmatrix_changed(old: ArrayView2<'_, f64>, new: ArrayView2<'_, f64>) -> String {
-    bmatrix_of(new, |at, v| changed_in(old[at], v, Notation::Latex))
+    bmatrix_of(new, |at, v| changed_in(old[at], v, CHAPTER, Notation::Latex))
 }
 
 /// A matrix of boxes to fill in, shaped like `a`.

@@ -12,8 +12,11 @@ pub(crate) enum Digits {
     Significant(usize),
 }
 
-/// The chapter's precision: 4 decimals.
+/// The chapter's precision when it works its equations by hand: 4 decimals.
 pub(crate) const CHAPTER: Digits = Digits::Decimals(4);
+
+/// A picture's and a feedback's precision, read at a glance: 4 significant digits.
+pub(crate) const GLANCE: Digits = Digits::Significant(4);
 
 /// Where a number is written: plain text (pictures, feedback) or LaTeX (derivations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,22 +25,22 @@ pub(crate) enum Notation {
     Latex,
 }
 
-/// A number as the chapter writes it when it works by hand: rounded to 4 decimals, trailing
-/// zeros trimmed, no negative zero; a number too small for 4 decimals keeps 4 significant
-/// digits, as a power of ten below 10⁻⁴.
+/// A number as short as it can be read at a glance, as the pictures and the feedback write it:
+/// 4 significant digits, trailing zeros trimmed, no negative zero, a power of ten outside 10⁻⁴
+/// to 10⁶. (The derivation writes the chapter's 4 decimals instead, by the same rule: see
+/// [`latex_number`](super::latex_number).)
 ///
 /// ```
 /// use backprop::show::short;
 /// assert_eq!(short(4.3), "4.3");
 /// assert_eq!(short(0.98661308), "0.9866");
-/// assert_eq!(short(0.9950332), "0.995");
-/// assert_eq!(short(2.08615904), "2.0862");
-/// assert_eq!(short(0.00039591), "0.0004");
-/// assert_eq!(short(-0.0000123456), "-1.235e-5");
+/// assert_eq!(short(2.08615904), "2.086");
+/// assert_eq!(short(0.00039591), "0.0003959");
+/// assert_eq!(short(-1.5e-7), "-1.5e-7");
 /// assert_eq!(short(-0.0), "0");
 /// ```
 pub fn short(v: f64) -> String {
-    format(v, CHAPTER, Notation::Text)
+    format(v, GLANCE, Notation::Text)
 }
 
 /// `v` to `digits` in `notation`, by the one rule: trailing zeros trimmed, no negative zero,
@@ -91,7 +94,7 @@ fn decimals_trimmed(v: f64, decimals: usize) -> String {
 }
 
 /// An updated value, with as many decimals as it takes to differ from the value it replaces
-/// (at least [`short`]'s), so that an update smaller than the rounding still shows: the
+/// (at least [`short`]'s digits), so that an update smaller than the rounding still shows: the
 /// chapter's b1 goes from 0.5 to 0.49998, not to 0.5.
 ///
 /// ```
@@ -102,13 +105,13 @@ fn decimals_trimmed(v: f64, decimals: usize) -> String {
 /// assert_eq!(changed(0.5, 0.5), "0.5");
 /// ```
 pub fn changed(old: f64, new: f64) -> String {
-    changed_in(old, new, Notation::Text)
+    changed_in(old, new, GLANCE, Notation::Text)
 }
 
-/// [`changed`] in `notation`.
-pub(crate) fn changed_in(old: f64, new: f64, notation: Notation) -> String {
-    let plain = format(new, CHAPTER, notation);
-    if old == new || !new.is_finite() || !old.is_finite() || plain != format(old, CHAPTER, notation) {
+/// [`changed`] at `digits` in `notation`.
+pub(crate) fn changed_in(old: f64, new: f64, digits: Digits, notation: Notation) -> String {
+    let plain = format(new, digits, notation);
+    if old == new || !new.is_finite() || !old.is_finite() || plain != format(old, digits, notation) {
         return plain;
     }
     (5..=17)
