@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 
 /// One named line.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     /// The legend's name for it.
     pub name: String,
     /// y for x = 1, 2, 3, ... (epochs).

@@ -17,7 +17,7 @@ mod walkthrough;
 
 pub use boundary::decision_boundary;
 pub use chain_rule::ChainRule;
-pub use chart::{Chart, Series};
+pub use chart::Chart;
 pub use derivation::Derivation;
 pub use diagram::{Diagram, Sample, View, NUMBERED};
 pub use latex::{bmatrix, latex_number};

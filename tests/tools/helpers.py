@@ -9,6 +9,8 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts"))
+from notebook_tools import stdout_of  # noqa: E402,F401  (what a cell printed, for the tests)
 os.environ["JUPYTER_PATH"] = str(ROOT / ".venv" / "share" / "jupyter")
 
 
@@ -38,6 +40,3 @@ def cargo_run(*args, release=False):
     assert done.returncode == 0, done.stderr
     return done.stdout
 
-
-def stdout_of(cell):
-    return "".join(o["text"] for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o["name"] == "stdout")
