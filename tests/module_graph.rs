@@ -145,7 +145,7 @@ fn paths(module: &str, code: &str) -> Vec<String> {
             let prefix = head[..group_start].trim_end_matches(':');
             let close = rest.find('}').unwrap_or(rest.len());
             for item in rest[group_start + 1..close].split(',') {
-                let item = item.trim().split_whitespace().next().unwrap_or("");
+                let item = item.split_whitespace().next().unwrap_or("");
                 if !item.is_empty() && item != "self" {
                     found.push(join(&base, &format!("{prefix}::{item}")));
                 } else if item == "self" {
