@@ -294,8 +294,10 @@ impl Network {
                 actual: format!("one for layer sizes {:?}", ws.z.iter().map(|z| z.ncols()).collect::<Vec<_>>()),
             });
         }
-        check::shape("x", x, (m, self.w(1).nrows()), "the workspace's batch and W1's rows")?;
         self.check_batch(x, Some(y))?;
+        if x.nrows() != m {
+            check::shape("x", x, (m, x.ncols()), "the workspace's batch and W1's rows")?;
+        }
         let loss = run(self, x, y, update_factor(eta, m), ws);
         if !loss.is_finite() {
             return Err(Error::Value { name: "loss".into(), problem: format!("expected a finite loss, got {loss}") });
