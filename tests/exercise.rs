@@ -106,10 +106,13 @@ fn each_known_mistake_is_named() {
         (Quantity::NewB(1), b1 - g.db(1), "learning rate is left out"),
         (Quantity::NewB(2), g.db(2).mapv(|x| -eta * x), "only the change"),
     ];
-    for (q, answer, named) in &cases {
-        let text = wrong(&step, *q, answer);
-        assert!(text.contains(named), "{q:?}: {named:?} is not named in\n{text}");
-    }
+    let missed: Vec<String> = cases
+        .iter()
+        .map(|(q, answer, named)| (q, named, wrong(&step, *q, answer)))
+        .filter(|(_, named, text)| !text.contains(*named))
+        .map(|(q, named, text)| format!("{q:?}: {named:?} is not named in\n{text}"))
+        .collect();
+    assert!(missed.is_empty(), "{}", missed.join("\n\n"));
     let _ = b2;
 }
 

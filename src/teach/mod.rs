@@ -2,10 +2,11 @@
 //! answers files marked; worksheets with their keys. At the top, with the faces: it reads the
 //! model and writes with `show`.
 
+mod diagnosis;
 mod exercise;
 mod marking;
 mod worksheet;
 
-pub use exercise::{hint, Feedback, TOLERANCE};
+pub use exercise::{hint, Diagnosis, Feedback, Reader, TOLERANCE};
 pub use marking::mark;
 pub use worksheet::{worksheets, write_worksheets, Worksheet, LARGEST_Z};
