@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use backprop::show::{Sample, View};
-use backprop::{gradient_check, train_with, Chart, Error, Training, Values};
+use backprop::teach::{hint, Reader};
+use backprop::{gradient_check, train_with, Chart, Error, Quantity, Training, Values};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -96,14 +97,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Mark a learner's answers (JSON: {"z1": [[...]], "d2": [[...]], "W1_new": ...}, the
-    /// chapter program's names) against a values file, naming each known mistake; exit 1 when
-    /// any answer is wrong.
+    /// Mark a learner's answers against a values file, naming each mistake: an answers file
+    /// (JSON: {"z1": [[...]], "d2": [[...]], "W1_new": ...}, the chapter program's names), or
+    /// with --printed what a numpy program printed as the chapter's program prints. An answer
+    /// that is right for the learner's own earlier wrong answer is marked as following from
+    /// it. Exit 1 when any answer is wrong.
+    ///
+    ///   backprop mark VALUES ANSWERS.json
+    ///   backprop mark --printed OUTPUT [VALUES]
+    #[command(verbatim_doc_comment)]
     Mark {
-        /// The values file the answers are for (a worksheet's values-K.json).
-        key: PathBuf,
-        /// The answers file.
-        answers: PathBuf,
+        /// The values file the answers are for (a worksheet's values-K.json); with --printed,
+        /// the chapter's when left out.
+        key: Option<PathBuf>,
+        /// The answers file (JSON).
+        answers: Option<PathBuf>,
+        /// A file of what a learner's numpy program printed.
+        #[arg(long, value_name = "OUTPUT")]
+        printed: Option<PathBuf>,
+    },
+    /// Print the hint for one quantity, by the chapter program's name: z1, a1, dJda2,
+    /// "f2'(z2)", d2, dLdW1, dLdb1, W1_new, b1_new.
+    Hint {
+        /// The quantity's name.
+        name: String,
     },
     /// Compare backprop's gradients with central finite differences for every weight and
     /// bias; exit 1 when the largest relative error is above LIMIT.
@@ -201,19 +218,35 @@ fn run(command: Command) -> backprop::Result<ExitCode> {
             let written = backprop::teach::write_worksheets(&sheets, &out)?;
             println!("wrote {} files to {}", written.len(), out.display());
         }
-        Command::Mark { key, answers } => {
-            let step = Values::load(&key)?.step()?;
-            let text =
-                std::fs::read_to_string(&answers).map_err(|source| Error::Io { file: answers.clone(), source })?;
-            let marks = backprop::teach::mark(&step, &text, &answers.display().to_string())?;
-            for feedback in &marks {
-                println!("{feedback}");
-            }
-            let right = marks.iter().filter(|f| f.right).count();
-            println!("{right} of {} right", marks.len());
-            if right < marks.len() {
+        Command::Mark { key, answers, printed } => {
+            let marks = match (printed, key, answers) {
+                (Some(output), values_file, None) => {
+                    let step = values(&values_file)?.step()?;
+                    let text = std::fs::read_to_string(&output)
+                        .map_err(|source| Error::Io { file: output.clone(), source })?;
+                    backprop::teach::mark_printed(&step, &text)
+                }
+                (None, Some(key), Some(answers)) => {
+                    let step = Values::load(&key)?.step()?;
+                    let text = std::fs::read_to_string(&answers)
+                        .map_err(|source| Error::Io { file: answers.clone(), source })?;
+                    backprop::teach::mark(&step, &text, &answers.display().to_string())?
+                }
+                _ => {
+                    eprintln!(
+                        "error: expected `backprop mark VALUES ANSWERS` or `backprop mark --printed OUTPUT [VALUES]`"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            print!("{}", marks.text(Reader::CommandLine));
+            if !marks.all_right() {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Hint { name } => {
+            let quantity: Quantity = name.parse()?;
+            println!("{}", hint(quantity));
         }
         Command::Gradcheck { values: path, limit } => {
             let values = values(&path)?;

@@ -74,7 +74,7 @@ fn corpus() -> Vec<Case> {
     add("chapter", Delta(1), d2.dot(w2) * f1, &["transpose is missing"]);
     add("chapter", Delta(1), d2.dot(&w2_new.t()) * f1, &["W2 was already updated"]);
     add("chapter", Delta(1), d2.dot(&w2.t()), &["f1'(z1) is left out"]);
-    add("chapter", DW(2), d2.t().dot(a1), &["the transpose of dLdW2"]);
+    add("chapter", DW(2), d2.t().dot(a1), &["the transpose of dJ/dW2"]);
     add("chapter", DW(1), a1.t().dot(d1), &["a1 stands where a0 belongs"]);
     add("chapter", DW(2), round(a1, 4).t().dot(d2), &["a1 was rounded to 4 decimals"]);
     add("chapter", DW(2), a1.t().dot(d2).mapv(|x| 2.0 * x), &["twice the right one"]);
@@ -87,7 +87,7 @@ fn corpus() -> Vec<Case> {
     add("chapter", Delta(1), d2.dot(w2) * &a1.mapv(d_sigmoid), &["transpose is missing", "f1' is taken at a1"]);
     add("chapter", NewW(1), w1 + g.dw(1), &["update's sign is flipped", "learning rate is left out"]);
     add("chapter", Delta(2), &(y - a2) * a2, &["sign is flipped", "activation's value a2"]);
-    add("chapter", DW(2), d2.t().dot(&round(a1, 4)), &["a1 was rounded to 4 decimals", "the transpose of dLdW2"]);
+    add("chapter", DW(2), d2.t().dot(&round(a1, 4)), &["a1 was rounded to 4 decimals", "the transpose of dJ/dW2"]);
     let _ = b2;
 
     // a batch of 4 samples
@@ -107,11 +107,11 @@ fn corpus() -> Vec<Case> {
     add("batch", Delta(1), d2.dot(&w2.t()), &["f1'(z1) is left out"]);
     add("batch", DjDa, (a2 - y).mapv(|x| 2.0 * x), &["twice the right one"]);
     add("batch", Delta(2), (y - a2) * f2, &["sign is flipped"]);
-    add("batch", DW(1), d1.t().dot(a0), &["the transpose of dLdW1"]);
+    add("batch", DW(1), d1.t().dot(a0), &["the transpose of dJ/dW1"]);
     add("batch", NewB(2), b2 - &g.db(2).mapv(|x| eta * x), &["η stands where η/m belongs"]);
     add("batch", DfDz(1), a1.mapv(d_sigmoid), &["f1' is taken at a1"]);
     // pairs
-    add("batch", DW(1), d1.t().dot(a0).mapv(|x| x / m), &["the transpose of dLdW1", "divided by m = 4"]);
+    add("batch", DW(1), d1.t().dot(a0).mapv(|x| x / m), &["the transpose of dJ/dW1", "divided by m = 4"]);
     add("batch", Z(2), z1.dot(w2), &["bias is missing", "z1 stands where a1 belongs"]);
     add("batch", NewB(1), b1 + &g.db(1).mapv(|x| eta * x), &["update's sign is flipped", "η stands where η/m belongs"]);
     add("batch", Delta(2), (y - a2) * &a2.mapv(d_sigmoid), &["sign is flipped", "f2' is taken at a2"]);
@@ -167,7 +167,7 @@ fn corpus() -> Vec<Case> {
     add("activations", DW(4), a4.t().dot(d4), &["a4 stands where a3 belongs"]);
     add("activations", NewW(2), v.w(2) + &g.dw(2).mapv(|x| eta / 2.0 * x), &["update's sign is flipped"]);
     add("activations", Db(1), g.delta(1).clone(), &["not summed over the samples"]);
-    add("activations", Z(2), z1.dot(v.w(2)) + &v.b(2).t(), &["z1 stands where a1 belongs"]);
+    add("activations", Z(2), z1.dot(v.w(2)) + v.b(2).t(), &["z1 stands where a1 belongs"]);
     add("activations", DjDa, v.y() - a4, &["sign is flipped"]);
     // pairs
     add("activations", DW(2), a2.t().dot(d2).mapv(|x| 2.0 * x), &["a2 stands where a1 belongs", "twice the right one"]);
@@ -224,7 +224,7 @@ fn right_answers_written_other_ways_are_right() {
         (&s, Db(2), g.delta(2).t().to_owned()),
         (&s, DfDz(1), t.z(1).mapv(sigmoid).mapv(|a| a - a * a)),
         (&b, DW(1), by_sample),
-        (&b, Z(1), bt.a(0).dot(bv.w(1)) + &bv.b(1).t()),
+        (&b, Z(1), bt.a(0).dot(bv.w(1)) + bv.b(1).t()),
         (&b, NewB(2), bv.b(2) - &(bg.delta(2).sum_axis(Axis(0)).insert_axis(Axis(1)) * (bv.learning_rate() / 4.0))),
         (&k, DfDz(1), kt.a(1).mapv(|a| 1.0 - a * a)),
         // the identity output: f'(z) = 1, so δ4 = dJ/da4

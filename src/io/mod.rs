@@ -4,6 +4,7 @@
 pub(crate) mod check;
 pub(crate) mod files;
 pub(crate) mod json;
+pub(crate) mod printed;
 mod values;
 
 pub use values::{Dtype, Given, IntoGiven, IntoLayers, Values, CHAPTER_JSON};

@@ -300,7 +300,7 @@ fn coef_name(c: Coef) -> &'static str {
 }
 
 /// The neighbours a learner mistakes a part for, with the sentence that names each mistake.
-fn neighbours(step: &Step, part: Part, inside_derivative: bool) -> Vec<(Part, String)> {
+fn neighbours(step: &Step, part: Part, inside_derivative: bool, quantity: Quantity) -> Vec<(Part, String)> {
     let depth = step.depth();
     let mut out = Vec::new();
     let n = |p: Part| name(step, p);
@@ -325,13 +325,18 @@ fn neighbours(step: &Step, part: Part, inside_derivative: bool) -> Vec<(Part, St
             }
             for k in [l.wrapping_sub(1), l + 1] {
                 if k <= depth && k != l {
+                    let why = match quantity {
+                        Quantity::DW(w) => {
+                            format!(
+                                "a weight's gradient takes the activation at its start, dJ/dW{w} = a{}ᵀ δ{w}",
+                                w - 1
+                            )
+                        }
+                        _ => "the layer is off by one".to_string(),
+                    };
                     out.push((
                         Part::Q(Quantity::A(k)),
-                        format!(
-                            "{} stands where {} belongs: the layer is off by one.",
-                            n(Part::Q(Quantity::A(k))),
-                            n(part)
-                        ),
+                        format!("{} stands where {} belongs: {why}.", n(Part::Q(Quantity::A(k))), n(part)),
                     ));
                 }
             }
@@ -385,24 +390,32 @@ fn neighbours(step: &Step, part: Part, inside_derivative: bool) -> Vec<(Part, St
 
 /// Every change of `e` by one slip, each with its sentence. `whole` is the quantity's own
 /// name, for the sentences.
-fn slips(step: &Step, e: &Expr, inside_derivative: bool) -> Vec<(Expr, Slip)> {
+fn slips(step: &Step, e: &Expr, inside_derivative: bool, quantity: Quantity, root: bool) -> Vec<(Expr, Slip)> {
     let s = |text: String| Slip { generic: false, text };
+    // the whole equation, `δ2 = dJ/da2 ⊙ f2'(z2)`, where `e` is all of it
+    let equation = |e: &Expr| {
+        if root {
+            format!("{} = {}", name(step, Part::Q(quantity)), show(step, e))
+        } else {
+            show(step, e)
+        }
+    };
     let mut out: Vec<(Expr, Slip)> = Vec::new();
     // changes of a child, the rest kept
     let within = |child: &Expr, inside: bool, rebuild: &dyn Fn(Expr) -> Expr, out: &mut Vec<(Expr, Slip)>| {
-        for (changed, slip) in slips(step, child, inside) {
+        for (changed, slip) in slips(step, child, inside, quantity, false) {
             out.push((rebuild(changed), slip));
         }
     };
     match e {
         Leaf(p) => {
-            for (other, text) in neighbours(step, *p, inside_derivative) {
+            for (other, text) in neighbours(step, *p, inside_derivative, quantity) {
                 out.push((Leaf(other), s(text)));
             }
             // dJ/da and f'(z) are often written out inside δ: their slips there too
-            if let Part::Q(quantity @ (Quantity::DjDa | Quantity::DfDz(_))) = p {
-                if let Some(inline) = recipe(step, *quantity) {
-                    out.extend(slips(step, &inline, false));
+            if let Part::Q(written @ (Quantity::DjDa | Quantity::DfDz(_))) = p {
+                if let Some(inline) = recipe(step, *written) {
+                    out.extend(slips(step, &inline, false, quantity, false));
                 }
             }
             if let Part::Q(quantity) = p {
@@ -461,8 +474,8 @@ fn slips(step: &Step, e: &Expr, inside_derivative: bool) -> Vec<(Expr, Slip)> {
             within(y, false, &|c| Dot(x.clone(), b(c)), &mut out);
         }
         Had(x, y) => {
-            out.push(((**x).clone(), s(format!("{} is left out: {}.", show(step, y), show(step, e)))));
-            out.push(((**y).clone(), s(format!("{} is left out: {}.", show(step, x), show(step, e)))));
+            out.push(((**x).clone(), s(format!("{} is left out: {}.", show(step, y), equation(e)))));
+            out.push(((**y).clone(), s(format!("{} is left out: {}.", show(step, x), equation(e)))));
             let hadamard = format!(
                 "A matrix product where the Hadamard product belongs: {} multiplies entry by entry.",
                 show(step, e)
@@ -493,15 +506,19 @@ fn slips(step: &Step, e: &Expr, inside_derivative: bool) -> Vec<(Expr, Slip)> {
             if update {
                 out.push((
                     Add(x.clone(), y.clone()),
-                    s(format!("The update's sign is flipped: {xs} − {ys} steps against the gradient.")),
+                    s(format!("The update's sign is flipped: {xs} − {ys}, against the gradient.")),
                 ));
                 out.push((
                     Scale(Coef::MinusOne, y.clone()),
-                    s(format!("That is only the change, −{ys}; the new value is {xs} plus it.")),
+                    s(format!("That is only the change, −{ys}; the new {xs} is the old one plus it.")),
                 ));
             } else {
-                out.push((Sub(y.clone(), x.clone()), s(format!("The sign is flipped: {xs} − {ys}, not {ys} − {xs}."))));
-                out.push(((**x).clone(), s(format!("{ys} is left out: {xs} − {ys}."))));
+                let lhs = if root { format!("{} = ", name(step, Part::Q(quantity))) } else { String::new() };
+                out.push((
+                    Sub(y.clone(), x.clone()),
+                    s(format!("The sign is flipped: {lhs}{xs} − {ys}, not {ys} − {xs}.")),
+                ));
+                out.push(((**x).clone(), s(format!("{ys} is left out: {lhs}{xs} − {ys}."))));
             }
             within(x, false, &|c| Sub(b(c), y.clone()), &mut out);
             within(y, false, &|c| Sub(x.clone(), b(c)), &mut out);
@@ -528,10 +545,12 @@ fn slips(step: &Step, e: &Expr, inside_derivative: bool) -> Vec<(Expr, Slip)> {
         SumRows(x) | SumCols(x) => within(x, false, &|c| SumRows(b(c)), &mut out),
         Scale(c, x) => {
             if *c == Coef::EtaOverM {
-                out.push((
-                    (**x).clone(),
-                    s("The learning rate is left out: the step is (η/m) times the gradient.".into()),
-                ));
+                let update = match quantity {
+                    Quantity::NewW(l) => format!("W{l} − (η/m) dJ/dW{l}"),
+                    Quantity::NewB(l) => format!("b{l} − (η/m) dJ/db{l}"),
+                    _ => "a step of (η/m) times the gradient".into(),
+                };
+                out.push(((**x).clone(), s(format!("The learning rate is left out: {update}."))));
                 if step.samples() > 1 {
                     out.push((Scale(Coef::Eta, x.clone()), s(format!("η stands where η/m belongs (or 1/m is left out): the gradient sums over the {} samples, so the step divides by m.", step.samples()))));
                 }
@@ -554,17 +573,20 @@ fn shaped_like(step: &Step, quantity: Quantity) -> String {
 /// A matrix product's operand with a transpose added or taken away.
 fn transposed(step: &Step, x: &Expr) -> Vec<(Expr, String)> {
     match x {
-        T(inner) => vec![(
-            (**inner).clone(),
-            format!("The transpose is missing: {}ᵀ, not {}.", show(step, inner), show(step, inner)),
-        )],
+        T(inner) => {
+            let text = match **inner {
+                Leaf(Part::W(l)) => format!("The transpose is missing: δ{l} is brought back through W{l}ᵀ, not W{l}."),
+                _ => format!("The transpose is missing: {}ᵀ, not {}.", show(step, inner), show(step, inner)),
+            };
+            vec![((**inner).clone(), text)]
+        }
         other => vec![(T(b(other.clone())), format!("{} is transposed where it should not be.", show(step, other)))],
     }
 }
 
 /// A slip of the whole result: a constant factor, a transpose, rounding.
 fn whole_slips(step: &Step, quantity: Quantity) -> Vec<(Coef, String)> {
-    let name = quantity.name(step.depth());
+    let name = name(step, Part::Q(quantity));
     let m = step.samples();
     let mut out = vec![
         (Coef::MinusOne, format!("Every entry of {name} has the wrong sign.")),
@@ -589,8 +611,10 @@ fn whole_slips(step: &Step, quantity: Quantity) -> Vec<(Coef, String)> {
 /// number was printed with (half a unit of its last digit).
 pub(crate) enum Tolerance {
     Relative(f64),
-    /// For each entry, the largest difference its printed digits allow.
-    Printed(Array2<f64>),
+    /// For each entry, the largest difference its printed digits allow; and whether the value
+    /// rounded to 4 decimals fits too, as the chapter's program prints dJ/dW and dJ/db
+    /// (`np.round(dLdW1, 4)`).
+    Printed(Array2<f64>, bool),
 }
 
 impl Tolerance {
@@ -602,7 +626,11 @@ impl Tolerance {
             Tolerance::Relative(rel) => Zip::from(answer)
                 .and(value)
                 .all(|&a, &v| (a - v).abs() <= rel * a.abs().max(v.abs()) || (a - v).abs() <= 1e-300),
-            Tolerance::Printed(tol) => Zip::from(answer).and(value).and(tol).all(|&a, &v, &t| (a - v).abs() <= t),
+            Tolerance::Printed(tol, rounded) => {
+                let within =
+                    |value: &Array2<f64>| Zip::from(answer).and(value).and(tol).all(|&a, &v, &t| (a - v).abs() <= t);
+                within(value) || *rounded && within(&round(value, 4))
+            }
         }
     }
 
@@ -611,7 +639,7 @@ impl Tolerance {
     fn loosened(&self) -> Tolerance {
         match self {
             Tolerance::Relative(rel) => Tolerance::Relative(rel.max(1e-6)),
-            Tolerance::Printed(tol) => Tolerance::Printed(tol.mapv(|t| t.max(1e-6))),
+            Tolerance::Printed(tol, rounded) => Tolerance::Printed(tol.mapv(|t| t.max(1e-6)), *rounded),
         }
     }
 }
@@ -640,7 +668,7 @@ pub(crate) fn search(
 ) -> Found {
     let Some(base) = recipe(step, quantity) else { return Found::Nothing };
     let whole = whole_slips(step, quantity);
-    let name = quantity.name(step.depth());
+    let name = name(step, Part::Q(quantity));
     let mut level: Vec<(Expr, Vec<Slip>)> = vec![(base.clone(), Vec::new())];
     let mut found: Vec<(Vec<Slip>, Expr)> = Vec::new();
     for depth in 0..=2 {
@@ -710,7 +738,7 @@ pub(crate) fn search(
                         fits(Some((generic(text), RoundAll(b(expr.clone()), k))));
                     }
                 }
-                for (changed, slip) in slips(step, expr, false) {
+                for (changed, slip) in slips(step, expr, false, quantity, true) {
                     if !taken.contains(&slip) {
                         let mut more = taken.clone();
                         more.push(slip);

@@ -74,6 +74,8 @@ pub struct Feedback {
     /// For an answer checked beside the learner's own earlier ones: the earlier quantity it
     /// follows from, right for those wrong inputs (the error carried forward).
     pub carried_from: Option<String>,
+    /// With `carried_from`: the first wrong answer of that chain, the one to fix.
+    pub fix_first: Option<String>,
 }
 
 /// Where feedback is read: a notebook names the hint call, the command line the hint itself.
@@ -98,11 +100,8 @@ impl Feedback {
             return write!(f, "✓ {}: right", self.name);
         }
         if let Some(from) = &self.carried_from {
-            return write!(
-                f,
-                "→ {}: follows from your {from}: right for it, so the mistake is not here; fix {from} first",
-                self.name
-            );
+            let first = self.fix_first.as_ref().unwrap_or(from);
+            return write!(f, "→ {}: right for your {from}, so the mistake is not here; fix {first} first", self.name);
         }
         match self.shapes {
             Some((expected, got)) => write!(
@@ -213,6 +212,7 @@ pub(crate) fn judge(
         differ: Vec::new(),
         diagnosis: Diagnosis::Unknown,
         carried_from: None,
+        fix_first: None,
     };
     if tolerance.fits(answer, want) {
         feedback.right = true;
@@ -235,8 +235,14 @@ pub(crate) fn judge(
             .collect();
     }
     if diagnosis::searchable(step.network().loss(), q) {
-        let parts = Parts { step, own, nudged: false };
-        feedback.diagnosis = match diagnosis::search(step, q, answer, tolerance, &parts) {
+        // a slip on the step's own parts, or else on the learner's earlier answers
+        let none = HashMap::new();
+        let on_step = Parts { step, own: &none, nudged: false };
+        let mut found = diagnosis::search(step, q, answer, tolerance, &on_step);
+        if found == Found::Nothing && !wrong.is_empty() {
+            found = diagnosis::search(step, q, answer, tolerance, &Parts { step, own, nudged: false });
+        }
+        feedback.diagnosis = match found {
             Found::Slips(slips) => Diagnosis::Slips(slips),
             Found::Either(ways) => Diagnosis::Either(ways),
             Found::Nothing => {

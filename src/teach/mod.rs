@@ -8,5 +8,5 @@ mod marking;
 mod worksheet;
 
 pub use exercise::{hint, Diagnosis, Feedback, Reader, TOLERANCE};
-pub use marking::mark;
+pub use marking::{mark, mark_printed, Marks};
 pub use worksheet::{worksheets, write_worksheets, Worksheet, LARGEST_Z};
