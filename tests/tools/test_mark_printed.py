@@ -48,10 +48,10 @@ SLIPS = [
     # (the bias as a column broadcasts z1 to 2 x 2 here, and numpy itself stops at dLdW1)
     ("a1 = sigmoid(z1)", "a1 = z1", "The activation is missing: a1 = f1(z1)"),
     ("a2 = sigmoid(z2)", "a2 = d_sigmoid(z2)", "That is the activation's derivative f2'(z2)"),
-    ("dJda2 = d_mse(a2, y)", "dJda2 = d_mse(y, a2)", "The sign is flipped: a2 − y, not y − a2."),
+    ("dJda2 = d_mse(a2, y)", "dJda2 = d_mse(y, a2)", "The sign is flipped: dJ/da2 = a2 − y, not y − a2."),
     ("da2dz2 = d_sigmoid(z2)", "da2dz2 = d_sigmoid(a2)", "f2' is taken at a2"),
     ("d2 = dJda2 * da2dz2", "d2 = dJda2", "f2'(z2) is left out"),
-    ("d1 = (d2 @ W2.T) * da1dz1", "d1 = (d2 @ W2) * da1dz1", "The transpose is missing: W2ᵀ, not W2."),
+    ("d1 = (d2 @ W2.T) * da1dz1", "d1 = (d2 @ W2) * da1dz1", "The transpose is missing: δ2 is brought back through W2ᵀ, not W2."),
     ("d1 = (d2 @ W2.T) * da1dz1", "d1 = (d2 @ W2.T) * a1", "The activation's value a1 stands where its derivative"),
     ("dLdW2 = a1.T @ d2", "dLdW2 = d2.T @ a1", "That is the transpose of dJ/dW2"),
     ("dLdb2 = np.sum(d2, axis=0).reshape(-1,1)", "dLdb2 = np.sum(d2, axis=1).reshape(-1,1)", "summed over the wrong axis"),
