@@ -1,19 +1,23 @@
-//! Every picture comes as SVG and as a PNG of the same drawing, whose text is drawn from the
-//! crate's own font: a notebook opened untrusted (JupyterLab hides its stored SVG) shows the PNG.
+//! Every picture is drawn once, as SVG, and comes with a PNG rasterized from that SVG at twice
+//! its pixels, whose text is drawn from the crate's own font: a notebook opened untrusted
+//! (JupyterLab hides its stored SVG) shows the PNG.
 
 use backprop::ndarray::{array, Array2};
 use backprop::show::decision_boundary;
 use backprop::{datasets, Activation, Chart, Init, Loss, Network, Picture};
 use base64::Engine;
 
-/// The PNG's pixels as RGB rows, with its width and height.
+/// Pixels of the PNG per unit of the SVG.
+const SCALE: u32 = 2;
+
+/// The PNG's pixels as RGB rows, with its width and height; every pixel is opaque (a picture
+/// is drawn on white).
 fn decode(png: &[u8]) -> (Vec<u8>, u32, u32) {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
-    let info = reader.next_frame(&mut buf).expect("one frame");
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    buf.truncate(info.buffer_size());
-    (buf, info.width, info.height)
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+    let rgba = pixmap.data();
+    assert!(rgba.chunks(4).all(|p| p[3] == 255), "a pixel is not opaque");
+    let rgb = rgba.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    (rgb, pixmap.width(), pixmap.height())
 }
 
 /// How many pixels in rows `rows` are dark (text and lines; the background is white).
@@ -33,13 +37,13 @@ fn chart() -> Chart {
 fn a_chart_is_a_png_of_its_size_with_its_title_drawn_in_the_crates_font() {
     let picture = chart().size(500, 300).picture().unwrap();
     let (rgb, width, height) = decode(picture.png());
-    assert_eq!((width, height), (500, 300));
-    // the caption sits in the top 40 rows, above the plotting area: dark pixels there are text
-    let title = dark_pixels(&rgb, width, 0..40);
-    assert!(title > 200, "the title drew {title} dark pixels");
+    assert_eq!((width, height), (500 * SCALE, 300 * SCALE));
+    // the caption sits in the top 40 units, above the plotting area: dark pixels there are text
+    let title = dark_pixels(&rgb, width, 0..40 * SCALE);
+    assert!(title > 200 * SCALE as usize, "the title drew {title} dark pixels");
     // the same chart without a title draws none there, so the count above is the title's
     let (untitled, _, _) = decode(Chart::new("").series("x", &[0.5, 0.4]).size(500, 300).picture().unwrap().png());
-    assert_eq!(dark_pixels(&untitled, width, 0..12), 0);
+    assert_eq!(dark_pixels(&untitled, width, 0..12 * SCALE), 0);
 }
 
 #[test]
@@ -47,7 +51,7 @@ fn the_svg_and_the_png_are_one_drawing() {
     let picture = chart().picture().unwrap();
     assert!(picture.svg().starts_with("<svg") && picture.svg().contains("eta = 0.1"));
     assert_eq!(chart().to_svg().unwrap(), picture.svg());
-    assert_eq!(decode(picture.png()).1, 640);
+    assert_eq!(decode(picture.png()).1, 640 * SCALE);
 }
 
 #[test]
@@ -70,8 +74,8 @@ fn a_decision_boundary_is_a_png_too() {
             .unwrap();
     let picture = decision_boundary(&net, &x, &y, "Before training").unwrap();
     let (rgb, width, height) = decode(picture.png());
-    assert_eq!((width, height), (520, 480));
-    assert!(dark_pixels(&rgb, width, 0..35) > 100, "no title");
+    assert_eq!((width, height), (520 * SCALE, 480 * SCALE));
+    assert!(dark_pixels(&rgb, width, 0..35 * SCALE) > 100, "no title");
     // the grid is shaded, so most pixels are neither white nor dark
     let shaded = rgb.chunks(3).filter(|p| p.iter().any(|&c| c < 250) && p.iter().all(|&c| c > 100)).count();
     assert!(shaded > (width * height / 2) as usize, "{shaded} shaded pixels");

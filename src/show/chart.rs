@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::picture::{picture, png_of, svg_of, write, DrawResult, Drawing, Format, Picture};
+use super::picture::{picture, rasterize, svg_of, write, DrawResult, Drawing, Format, Picture};
 use crate::error::{Error, Result};
 
 /// One named line.
@@ -136,7 +136,7 @@ impl Chart {
         let (drawing, name) = self.drawing()?;
         match format {
             Format::Svg => write(path, svg_of(&drawing, &name)?.as_bytes()),
-            Format::Png => write(path, &png_of(&drawing, &name)?),
+            Format::Png => write(path, &rasterize(&svg_of(&drawing, &name)?, &name)?),
         }
     }
 

@@ -1,10 +1,11 @@
-//! A picture, drawn with plotters and kept as SVG with a PNG of it: what every chart and
-//! diagram hands a notebook. JupyterLab shows the SVG in a trusted notebook and the PNG in an
-//! untrusted one (a notebook just cloned), where it hides stored SVG. Text is drawn from the
-//! font the crate carries (`src/show/fonts`), so no system font is needed.
+//! A picture, drawn once with plotters as SVG and rasterized from that SVG by resvg into a PNG:
+//! what every chart and diagram hands a notebook. JupyterLab shows the SVG in a trusted notebook
+//! and the PNG in an untrusted one (a notebook just cloned), where it hides stored SVG. Text is
+//! laid out and rasterized with the font the crate carries (`src/show/fonts`), so the PNG needs
+//! no system font, and the SVG names that font first, so a viewer that has it shows the same.
 
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{Arc, Once, OnceLock};
 
 use base64::Engine;
 use plotters::coord::Shift;
@@ -15,19 +16,27 @@ use crate::io::files;
 
 static FONT: &[u8] = include_bytes!("fonts/DejaVuSans-subset.ttf");
 
-/// Registers the carried font as plotters' `sans-serif`, once: every drawing needs it, the SVG
-/// too (plotters measures text with it to lay out labels and legends).
+/// The font family the SVG asks for: the carried font by name, then any sans-serif font.
+const FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Pixels of the PNG per unit of the SVG: twice, for a screen of high density (a laptop's), where
+/// JupyterLab shows the PNG at the SVG's size when the stored output says so (see
+/// `scripts/check-notebooks`).
+pub(crate) const PNG_SCALE: u32 = 2;
+
+/// Registers the carried font as plotters' `sans-serif`, once: plotters measures text with it to
+/// lay out labels and legends, which is all it draws the SVG's text with.
 pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // the font is the crate's own file; tests draw with it, so a bad file fails them
         if plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_err() {
-            unreachable!("src/fonts/DejaVuSans-subset.ttf is not a font");
+            unreachable!("src/show/fonts/DejaVuSans-subset.ttf is not a font");
         }
     });
 }
 
-/// Something that draws itself on any plotters backend (SVG and bitmap alike).
+/// Something that draws itself with plotters.
 pub(crate) trait Drawing {
     fn size(&self) -> (u32, u32);
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
@@ -35,7 +44,8 @@ pub(crate) trait Drawing {
 
 pub(crate) type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-/// The error for a drawing that plotters or the PNG encoder refused; `name` names the drawing.
+/// The error for a drawing that plotters, resvg or the PNG encoder refused; `name` names the
+/// drawing.
 fn not_drawn(name: &str, e: impl std::fmt::Display) -> Error {
     Error::Value { name: name.into(), problem: format!("could not be drawn: {e}") }
 }
@@ -49,35 +59,37 @@ pub(crate) fn svg_of(drawing: &impl Drawing, name: &str) -> Result<String> {
         drawing.draw(&root).map_err(|e| not_drawn(name, e))?;
         root.present().map_err(|e| not_drawn(name, e))?;
     }
-    Ok(svg)
+    // plotters names the family it measured with; the SVG names the font itself first
+    Ok(svg.replace("font-family=\"sans-serif\"", &format!("font-family=\"{FAMILY}\"")))
 }
 
-/// `drawing` as the bytes of a PNG file.
-pub(crate) fn png_of(drawing: &impl Drawing, name: &str) -> Result<Vec<u8>> {
-    register_font();
-    let (width, height) = drawing.size();
-    let mut rgb = vec![0u8; width as usize * height as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
-        drawing.draw(&root).map_err(|e| not_drawn(name, e))?;
-        root.present().map_err(|e| not_drawn(name, e))?;
-    }
-    let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    // a fifth of the bytes of Fast (12 against 60 KB for a loss chart), for 20 ms more in a
-    // notebook, whose crates are built without optimization
-    encoder.set_compression(png::Compression::Balanced);
-    let mut writer = encoder.write_header().map_err(|e| not_drawn(name, e))?;
-    writer.write_image_data(&rgb).map_err(|e| not_drawn(name, e))?;
-    writer.finish().map_err(|e| not_drawn(name, e))?;
-    Ok(png)
+/// The options resvg reads an SVG with: the carried font and nothing of the system's, made once.
+fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut fonts = resvg::usvg::fontdb::Database::new();
+        fonts.load_font_data(FONT.to_vec());
+        fonts.set_sans_serif_family("DejaVu Sans");
+        resvg::usvg::Options { font_family: "DejaVu Sans".into(), fontdb: Arc::new(fonts), ..Default::default() }
+    })
 }
 
-/// `drawing` as SVG and as PNG.
+/// The bytes of a PNG file of `svg`, at [`PNG_SCALE`] pixels per unit.
+pub(crate) fn rasterize(svg: &str, name: &str) -> Result<Vec<u8>> {
+    let tree = resvg::usvg::Tree::from_str(svg, svg_options()).map_err(|e| not_drawn(name, e))?;
+    let size = tree.size().to_int_size().scale_by(PNG_SCALE as f32).ok_or_else(|| not_drawn(name, "empty size"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| not_drawn(name, format!("a picture of {}x{} pixels", size.width(), size.height())))?;
+    let scale = PNG_SCALE as f32;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| not_drawn(name, e))
+}
+
+/// `drawing` as SVG and as the PNG of that SVG.
 pub(crate) fn picture(drawing: &impl Drawing, name: &str) -> Result<Picture> {
-    Ok(Picture { svg: svg_of(drawing, name)?, png: png_of(drawing, name)? })
+    let svg = svg_of(drawing, name)?;
+    let png = rasterize(&svg, name)?;
+    Ok(Picture { svg, png })
 }
 
 /// What a picture file holds, told by its name.
@@ -106,7 +118,7 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     files::write(path, bytes)
 }
 
-/// A finished picture, as SVG and as a PNG of the same drawing: shows inline in a notebook
+/// A finished picture, as SVG and as the PNG of that SVG: shows inline in a notebook
 /// (both in one output), saves to a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Picture {
