@@ -36,13 +36,20 @@ def png_bytes(width=40, height=20):
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-def picture_notebook(folder, name, with_png):
+def picture_notebook(folder, name, with_png, png_scale=2, sized=True):
+    """A notebook with one stored picture of 40 x 20: an SVG, and with `with_png` a PNG of
+    `png_scale` times its pixels beside it, given the SVG's size to show at when `sized` (as
+    scripts/check-notebooks --write stores it)."""
     import base64
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="grey"/></svg>'
+    svg = '<svg width="40" height="20" xmlns="http://www.w3.org/2000/svg"><rect width="40" height="20" fill="grey"/></svg>'
     data = {"image/svg+xml": svg}
+    metadata = {}
     if with_png:
-        data["image/png"] = base64.b64encode(png_bytes()).decode()
-    cell = new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", data=data)], execution_count=1)
+        data["image/png"] = base64.b64encode(png_bytes(40 * png_scale, 20 * png_scale)).decode()
+        if sized:
+            metadata["image/png"] = {"width": 40, "height": 20}
+    out = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+    cell = new_code_cell("chart", outputs=[out], execution_count=1)
     nb = new_notebook(cells=[new_markdown_cell("# a picture"), cell])
     nb.metadata.kernelspec = {"name": "rust", "display_name": "Rust", "language": "rust"}
     folder.mkdir()
@@ -68,3 +75,16 @@ def test_a_picture_with_a_png_beside_its_svg_shows_in_the_notebook_as_cloned(tmp
     code, out, last = as_cloned(tmp_path / "png")
     assert code == 0, out
     assert last == "browser: 1 passed, 0 failed"
+
+
+def test_a_png_shown_larger_than_its_svg_or_from_too_few_pixels_fails_the_check_as_cloned(tmp_path):
+    # twice the pixels but no display size stored: the PNG shows twice as large as the SVG
+    picture_notebook(tmp_path / "unsized", "unsized.ipynb", with_png=True, sized=False)
+    code, out, _ = as_cloned(tmp_path / "unsized")
+    assert code == 1, out
+    assert "unsized.ipynb: cell 2 ('chart'): a picture shows 80 px wide, its SVG is 40" in out
+    # the size stored, but the PNG has only the SVG's pixels: blurred on a high-density screen
+    picture_notebook(tmp_path / "coarse", "coarse.ipynb", with_png=True, png_scale=1)
+    code, out, _ = as_cloned(tmp_path / "coarse")
+    assert code == 1, out
+    assert "coarse.ipynb: cell 2 ('chart'): a picture shows 40 px wide from a PNG of 40 px" in out
