@@ -14,7 +14,7 @@ use std::fmt;
 use ndarray::Array2;
 
 use super::diagnosis::{self, Found, Parts, Tolerance};
-use crate::error::{shape_str, Result};
+use crate::error::{shape_str, Error, Result};
 use crate::model::{Quantity, Step};
 use crate::show::short;
 
@@ -154,6 +154,28 @@ impl Feedback {
         match reader {
             Reader::Notebook => write!(f, "\n  Ask for a hint: hint(Quantity::{:?})", self.quantity),
             Reader::CommandLine => write!(f, "\n  Hint: {}", hint(self.quantity)),
+        }
+    }
+
+    /// The feedback itself when the answer is right, else an error that carries it on one
+    /// line: how a graded check ends (a grader such as nbgrader scores a cell that errs 0, and
+    /// shows the error, the mistake named, as the feedback; the Rust kernel passes on only the
+    /// first line of an error's message before it reports the cell done).
+    ///
+    /// ```
+    /// use backprop::{Quantity, Values};
+    /// let step = Values::chapter().step().unwrap();
+    /// assert!(step.check(Quantity::Delta(2), step.gradients().delta(2)).unwrap().require().is_ok());
+    /// let err = step.check(Quantity::Delta(2), step.gradients().dj_da(2)).unwrap().require().unwrap_err();
+    /// assert!(err.to_string().contains("f2'(z2) is left out"), "{err}");
+    /// assert!(err.to_string().starts_with("✗ d2: 2 entries differ [0, 0]: yours") && !err.to_string().contains('\n'));
+    /// ```
+    pub fn require(self) -> Result<Feedback> {
+        if self.right {
+            Ok(self)
+        } else {
+            let lines: Vec<String> = self.to_string().lines().map(|l| l.trim().to_owned()).collect();
+            Err(Error::Wrong { feedback: lines.join(" ") })
         }
     }
 
