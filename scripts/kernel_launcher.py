@@ -17,6 +17,12 @@ that runs the cells) inherits the lock, so a slot is free again only when all of
 
 The cargo config in `builds/.cargo/config.toml` (see scripts/setup's BUILD_CONFIG), above every
 slot, builds the crate and its dependencies optimized.
+
+A notebook finds the crate with its first cell, `:dep backprop = { path = ".." }`, from its own
+folder. Where a notebook runs far from the crate (an nbgrader course's release, submissions and
+autograded copies, in folders of every depth), `BACKPROP_CRATE` names the crate's folder instead
+(the course's nbgrader_config.py sets it): the kernel then adds the crate as it starts, with
+evcxr's startup file (`init.evcxr` in `EVCXR_CONFIG_DIR`), and the notebook names no path.
 """
 
 import os
@@ -66,6 +72,29 @@ def take_slot(builds, wait=WAIT_FOR_A_USED_SLOT, slots=SLOTS):
     return None, None
 
 
+CRATE = "BACKPROP_CRATE"
+
+
+def crate_at_start(env, folder):
+    """With BACKPROP_CRATE set, an evcxr startup file in `folder` that adds the crate it names
+    (optimization as the notebooks' first cells ask, `:opt 0`), named by EVCXR_CONFIG_DIR in
+    `env`; a folder that holds no Cargo.toml is said on stderr and left out."""
+    import pathlib
+
+    crate = env.get(CRATE)
+    if not crate:
+        return
+    path = pathlib.Path(crate).expanduser().resolve()
+    if not (path / "Cargo.toml").is_file():
+        print(f"{CRATE}={crate}: expected the folder of the backprop crate (its Cargo.toml), found none there; "
+              "the kernel starts without it", file=sys.stderr)
+        return
+    config = pathlib.Path(folder) / "evcxr-config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "init.evcxr").write_text(":opt 0\n:dep backprop = { path = %s }\n" % __import__("json").dumps(str(path)))
+    env["EVCXR_CONFIG_DIR"] = str(config)
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit("usage: launch.py EVCXR_JUPYTER [ARGS ...]")
@@ -74,15 +103,18 @@ def main(argv):
     try:
         import fcntl  # noqa: F401  (POSIX only; elsewhere evcxr's own temporary folder)
     except ImportError:
+        crate_at_start(env, __import__("tempfile").mkdtemp(prefix="backprop-kernel-"))
         os.execve(program, args, env)
     builds = __import__("pathlib").Path(__file__).resolve().parent / "builds"
     slot, fd = take_slot(builds)
     if slot is not None:
         os.set_inheritable(fd, True)
         env["EVCXR_TMPDIR"] = str(slot)
+        crate_at_start(env, slot)
     else:
         print(f"all {SLOTS} build folders in {builds} are in use: this kernel builds in a temporary folder",
               file=sys.stderr)
+        crate_at_start(env, __import__("tempfile").mkdtemp(prefix="backprop-kernel-"))
     os.execve(program, args, env)
 
 
