@@ -9,8 +9,10 @@ PYTHON ?= python3
 setup:
 	$(PYTHON) scripts/setup
 
-# the main job: execute every notebook and store its outputs (and their plain-text copies)
+# the main job: notebook 05 released from the nbgrader course's source, then every notebook
+# executed and its outputs stored (and their plain-text copies)
 notebooks: setup
+	scripts/release-exercises
 	scripts/check-notebooks --write
 	scripts/export-notebooks
 
@@ -23,7 +25,7 @@ test: setup lint
 	scripts/check-notebooks
 	scripts/browser-check --as-cloned
 	scripts/browser-check
-	scripts/solve-notebooks
+	scripts/release-exercises --solved target/solved
 	scripts/check-notebooks --write target/solved/05-your-turn.ipynb
 	scripts/browser-check target/solved/05-your-turn.ipynb
 	scripts/build-book
