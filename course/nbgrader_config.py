@@ -39,9 +39,10 @@ c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
-# Each submission runs in a fresh `rust` kernel (the notebook's kernelspec). Its start builds the
-# crate: seconds on a machine where the notebooks have run, a minute or more the first time, so
-# the limits are evcxr's, not Python's 30 s.
+# Each submission runs in a fresh `rust` kernel: the kernelspec of the source notebook, which
+# nbgrader restores in every copy, names the kernel that `make setup` registers in .venv (found
+# when nbgrader runs from .venv, as above). Its start builds the crate: seconds on a machine where
+# the notebooks have run, a minute or more the first time, so the limits are evcxr's, not 30 s.
 c.Execute.startup_timeout = 900
 c.Execute.timeout = 900
 c.Execute.interrupt_on_timeout = True
