@@ -33,9 +33,11 @@ c.CourseDirectory.course_id = "backprop"
 c.ClearSolutions.code_stub = {"rust": "// YOUR CODE HERE (or change the line above)"}
 c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
 c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
-# A test cell shows the check's feedback; its hidden part (`.require()?`, between
-# `// BEGIN HIDDEN TESTS` and `// END HIDDEN TESTS`) turns a wrong answer into an error, which
-# nbgrader scores 0, with the feedback, the mistake named, as the error's text.
+# A test cell shows the check's feedback; its hidden part (`.graded(1.0)`, between
+# `// BEGIN HIDDEN TESTS` and `// END HIDDEN TESTS`) makes the cell's value the points earned, 1
+# or 0, which nbgrader takes as the cell's score (its partial credit), with the feedback, the
+# mistake named, printed above it. Not an error: evcxr reports a Rust error's message on stderr,
+# which may reach nbgrader after the cell is done and be lost, scoring a wrong answer right.
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 

@@ -60,13 +60,6 @@ pub enum Error {
         /// The loss of every epoch up to and including this one.
         losses: Vec<f64>,
     },
-    /// A learner's answer is wrong where a wrong answer must stop: a graded check (a test cell
-    /// that nbgrader scores, and scores 0 when it errs).
-    #[error("{feedback}")]
-    Wrong {
-        /// The check's feedback on one line: the entries that differ and the mistake named.
-        feedback: String,
-    },
     /// A file could not be read or written.
     #[error("{file}: {source}")]
     Io {

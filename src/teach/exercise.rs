@@ -14,7 +14,7 @@ use std::fmt;
 use ndarray::Array2;
 
 use super::diagnosis::{self, Found, Parts, Tolerance};
-use crate::error::{shape_str, Error, Result};
+use crate::error::{shape_str, Result};
 use crate::model::{Quantity, Step};
 use crate::show::short;
 
@@ -157,31 +157,46 @@ impl Feedback {
         }
     }
 
-    /// The feedback itself when the answer is right, else an error that carries it on one
-    /// line: how a graded check ends (a grader such as nbgrader scores a cell that errs 0, and
-    /// shows the error, the mistake named, as the feedback; the Rust kernel passes on only the
-    /// first line of an error's message before it reports the cell done).
+    /// The feedback with the points it earns, `points` when the answer is right and 0 when it
+    /// is not: how a graded check ends (nbgrader's test cell). A notebook shows the feedback
+    /// as text and the points as the cell's plain-text value, which nbgrader takes as the
+    /// cell's score; both come on stdout, in order, where an error's message (stderr) can
+    /// reach the notebook after the cell is done and be lost to the grader.
     ///
     /// ```
     /// use backprop::{Quantity, Values};
     /// let step = Values::chapter().step().unwrap();
-    /// assert!(step.check(Quantity::Delta(2), step.gradients().delta(2)).unwrap().require().is_ok());
-    /// let err = step.check(Quantity::Delta(2), step.gradients().dj_da(2)).unwrap().require().unwrap_err();
-    /// assert!(err.to_string().contains("f2'(z2) is left out"), "{err}");
-    /// assert!(err.to_string().starts_with("✗ d2: 2 entries differ [0, 0]: yours") && !err.to_string().contains('\n'));
+    /// assert_eq!(step.check(Quantity::Delta(2), step.gradients().delta(2)).unwrap().graded(2.0).points, 2.0);
+    /// let wrong = step.check(Quantity::Delta(2), step.gradients().dj_da(2)).unwrap().graded(2.0);
+    /// assert_eq!(wrong.points, 0.0);
+    /// assert!(wrong.feedback.to_string().contains("f2'(z2) is left out"), "{}", wrong.feedback);
     /// ```
-    pub fn require(self) -> Result<Feedback> {
-        if self.right {
-            Ok(self)
-        } else {
-            let lines: Vec<String> = self.to_string().lines().map(|l| l.trim().to_owned()).collect();
-            Err(Error::Wrong { feedback: lines.join(" ") })
-        }
+    pub fn graded(self, points: f64) -> Graded {
+        let points = if self.right { points } else { 0.0 };
+        Graded { feedback: self, points }
     }
 
     /// Shows the feedback as text in a notebook on the Rust kernel.
     pub fn evcxr_display(&self) {
         println!("{self}");
+    }
+}
+
+/// A check's feedback and the points it earned: what a graded test cell ends with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Graded {
+    /// The check's feedback.
+    pub feedback: Feedback,
+    /// The points earned: all of them for a right answer, 0 for a wrong one.
+    pub points: f64,
+}
+
+impl Graded {
+    /// Shows the feedback as text and the points as the cell's plain-text value (what nbgrader
+    /// reads as the score of a test cell).
+    pub fn evcxr_display(&self) {
+        println!("{}", self.feedback);
+        println!("EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT", self.points);
     }
 }
 

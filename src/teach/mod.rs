@@ -7,6 +7,6 @@ mod exercise;
 mod marking;
 mod worksheet;
 
-pub use exercise::{hint, Diagnosis, Feedback, Reader, TOLERANCE};
+pub use exercise::{hint, Diagnosis, Feedback, Graded, Reader, TOLERANCE};
 pub use marking::{mark, mark_printed, Marks};
 pub use worksheet::{worksheets, write_worksheets, Worksheet, LARGEST_Z};

@@ -136,7 +136,7 @@ def test_the_released_notebook_holds_no_solution_and_no_hidden_test(graded):
     text = (course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text()
     for line in solutions().values():
         assert json.dumps(line)[1:-1] not in text, f"a solution is in the release: {line}"
-    assert "require()" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert "graded(" not in text and "BEGIN HIDDEN TESTS" not in text
 
 
 def test_the_course_config_names_the_crate_for_the_kernel(monkeypatch):

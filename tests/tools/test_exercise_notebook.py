@@ -32,7 +32,7 @@ def test_the_committed_notebook_shows_every_check_wrong_with_feedback():
     source = "".join(c.source for c in nb.cells)
     for line in solutions().values():
         assert line not in source, f"a solution is in the exercise notebook: {line}"
-    assert "hint(Quantity::" in source and "require()" not in source
+    assert "hint(Quantity::" in source and "graded(" not in source
 
 
 def test_the_committed_notebook_is_the_release_of_the_course_source():
@@ -59,7 +59,7 @@ def test_the_solved_notebook_passes_every_check(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     nb = nbformat.read(tmp_path / "05-your-turn.ipynb", as_version=4)
-    assert ".require()?" in "".join(c.source for c in nb.cells), "the hidden tests are not in the solved copy"
+    assert ".graded(1.0)" in "".join(c.source for c in nb.cells), "the hidden tests are not in the solved copy"
     NotebookClient(nb, kernel_name="rust", timeout=900, resources={"metadata": {"path": str(tmp_path)}}).execute()
     for cell in nb.cells:
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error" or o.get("name") == "stderr"]
