@@ -425,15 +425,19 @@ fn small_step(net: &mut Network, x: &[f64], y_arr: &Array2<f64>, y: &[f64], fact
         let a_prev = if l == 0 { x } else { slice(&before[l - 1]) };
         let z = ws.z[l].as_slice_mut().expect("standard layout");
         let a = rest[0].as_slice_mut().expect("standard layout");
-        for i in 0..m {
-            for j in 0..n {
+        for (a_row, z_row) in a_prev.chunks_exact(k).zip(z.chunks_exact_mut(n)) {
+            for (j, (z, &b)) in z_row.iter_mut().zip(b).enumerate() {
                 let mut sum = 0.0;
-                for p in 0..k {
-                    sum += a_prev[i * k + p] * w[p * n + j];
+                for (p, &a) in a_row.iter().enumerate() {
+                    sum += a * w[p * n + j];
                 }
-                z[i * n + j] = sum + b[j];
-                a[i * n + j] = activate(layer.activation, z[i * n + j]);
+                *z = sum + b;
             }
+        }
+        // the activations after all the sums, so that their e^x overlap
+        let f = layer.activation;
+        for (a, &z) in a.iter_mut().zip(z.iter()) {
+            *a = activate(f, z);
         }
     }
     // the loss, and delta_L
