@@ -50,6 +50,7 @@ pub struct Workspace {
     db: Vec<Array1<f64>>,    // L of (n_l): dJ/db_l, summed before it is subtracted
     parts: Vec<usize>,       // L: the pieces layer l is cut into
     // for l = 2..=L, one (m, n_{l-1}) buffer per piece of layer l: its share of delta_{l-1}
+    // (none when layer l, kept whole, hands its products to the pieces of layer l-1)
     shares: Vec<Vec<Array2<f64>>>,
     crew: Option<Arc<Crew>>, // None: the calling thread alone
 }
@@ -80,8 +81,12 @@ impl Workspace {
         self.parts = (1..sizes.len())
             .map(|l| if m * sizes[l - 1] * sizes[l] < PARALLEL_MIN { 1 } else { threads.min(sizes[l]) })
             .collect();
+        let parts = &self.parts;
         self.shares = (2..sizes.len())
-            .map(|l| (0..self.parts[l - 1]).map(|_| Array2::zeros((m, sizes[l - 1]))).collect())
+            .map(|l| {
+                let pieces = if hands_down(parts, l - 1) { 0 } else { parts[l - 1] };
+                (0..pieces).map(|_| Array2::zeros((m, sizes[l - 1]))).collect()
+            })
             .collect();
     }
 
@@ -118,6 +123,13 @@ impl Workspace {
     pub fn threads(&self) -> usize {
         self.crew.as_ref().map_or(1, |crew| crew.threads())
     }
+}
+
+/// Whether layer l (0-based), kept whole above a layer cut in pieces, hands its products (its
+/// share of δ_{l−1} and its update) down to those pieces: then no thread waits while one does
+/// them alone.
+fn hands_down(parts: &[usize], l: usize) -> bool {
+    l > 0 && parts[l] == 1 && parts[l - 1] > 1
 }
 
 /// C = α·A·B + β·C, β being 0 or 1; `a` and `b` may be transposed views.
@@ -204,10 +216,14 @@ type Forward<'a> = (
     (Along<ArrayView2<'a, f64>>, Along<ArrayView2<'a, f64>>),
 );
 
-/// A piece of a layer's backward pass: (delta, W) and ((b, dJ/db), the piece's share buffer).
+/// A piece of a layer's backward pass: (delta, W), (((b, dJ/db), the piece's share buffer),
+/// the rows of the layer above's W when that layer handed its products down).
 type Backward<'a> = (
     (Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut2<'a, f64>>),
-    ((Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut<'a, f64, ndarray::Ix1>>), Option<&'a mut [Array2<f64>]>),
+    (
+        ((Along<ArrayViewMut2<'a, f64>>, Along<ArrayViewMut<'a, f64, ndarray::Ix1>>), Option<&'a mut [Array2<f64>]>),
+        Option<Along<ArrayViewMut2<'a, f64>>>,
+    ),
 );
 
 /// A piece and its columns, waiting for the thread that takes it.
@@ -365,24 +381,39 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
     // backward, from the last layer: each piece of layer l, on its columns J, finds
     // delta_l[:, J] (from the output error, or from the shares layer l+1 left), subtracts
     // factor · (column sums) from b_l[J], leaves its share delta_l[:, J] W_l[:, J]^T of
-    // delta_{l-1} (before W_l changes), then W_l[:, J] -= factor · a_{l-1}^T delta_l[:, J]
+    // delta_{l-1} (before W_l changes), then W_l[:, J] -= factor · a_{l-1}^T delta_l[:, J].
+    // A layer kept whole above a layer cut in pieces hands its products down instead: each
+    // piece of layer l-1 finds its delta_{l-1}[:, J] from delta_l W_l[J, :]^T and then
+    // updates W_l[J, :] -= factor · a_{l-1}[:, J]^T delta_l (`hands_down`).
     for l in (0..depth).rev() {
         let (z_l, a_l) = (z[l].view(), a[l].view());
         let a_prev = if l == 0 { x.view() } else { a[l - 1].view() };
         let (lower, upper) = shares.split_at_mut(l);
-        let incoming: &[Array2<f64>] = if l + 1 == depth { &[] } else { &upper[0] };
-        let outgoing: Option<&mut [Array2<f64>]> = if l == 0 { None } else { Some(&mut lower[l - 1]) };
-        let f = net.layers[l].activation;
-        let layer = &mut net.layers[l];
+        let handed = l + 1 < depth && hands_down(parts, l + 1);
+        let incoming: &[Array2<f64>] = if l + 1 == depth || handed { &[] } else { &upper[0] };
+        let outgoing: Option<&mut [Array2<f64>]> =
+            if l == 0 || hands_down(parts, l) { None } else { Some(&mut lower[l - 1]) };
+        let keeps_update = !hands_down(parts, l);
+        let (this, above) = net.layers.split_at_mut(l + 1);
+        let layer = &mut this[l];
+        let f = layer.activation;
         let n = layer.w.ncols();
+        let (d_this, d_above) = delta.split_at_mut(l + 1);
+        // the layer above's delta and the rows of its W, when it handed its products down
+        let (d_above, w_above) =
+            if handed { (Some(d_above[0].view()), Some(Along(above[0].w.view_mut(), Axis(0)))) } else { (None, None) };
         let work = (
-            (Along(delta[l].view_mut(), Axis(1)), Along(layer.w.view_mut(), Axis(1))),
-            ((Along(layer.b.view_mut(), Axis(0)), Along(db[l].view_mut(), Axis(0))), outgoing),
+            (Along(d_this[l].view_mut(), Axis(1)), Along(layer.w.view_mut(), Axis(1))),
+            (((Along(layer.b.view_mut(), Axis(0)), Along(db[l].view_mut(), Axis(0))), outgoing), w_above),
         );
-        let piece = |((Along(mut d, _), Along(mut w, _)), ((Along(b, _), Along(g, _)), out)): Backward<'_>,
-                     cols: Range<usize>| {
+        let piece = |work: Backward<'_>, cols: Range<usize>| {
+            let ((Along(mut d, _), Along(mut w, _)), (((Along(b, _), Along(g, _)), out), w_above)) = work;
             let (z, a) = (z_l.slice(s![.., cols.clone()]), a_l.slice(s![.., cols.clone()]));
-            if incoming.is_empty() {
+            if let (Some(Along(mut w_above, _)), Some(d_above)) = (w_above, d_above) {
+                gemm(1.0, &d_above, &w_above.t(), 0.0, &mut d);
+                Zip::from(&mut d).and(z).and(a).for_each(|d, &z, &a| *d *= f.df_from(z, a));
+                gemm(-factor, &a.t(), &d_above, 1.0, &mut w_above);
+            } else if incoming.is_empty() {
                 let y = y.slice(s![.., cols.clone()]);
                 Zip::from(&mut d).and(z).and(a).and(y).for_each(|d, &z, &a, &y| *d = loss_kind.delta_at(f, z, a, y));
             } else {
@@ -398,7 +429,9 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
             }
             // the update W ← W − factor · a_prevᵀ δ (`update_entry` for every entry) folded
             // into the product, so dJ/dW is never stored
-            gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
+            if keeps_update {
+                gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
+            }
         };
         in_parts(work, parts[l], 0..n, crew, &piece);
     }
