@@ -148,6 +148,24 @@ fn every_activation_and_loss_agrees_with_the_teaching_path_to_1e_12() {
 }
 
 #[test]
+fn small_batches_and_narrow_layers_agree_with_the_teaching_path() {
+    // batches of 1 to 9 samples on large layers (a product of a few rows forward, of a few
+    // terms in the update), a hidden layer of 6 units, each on one to three threads
+    let s = Activation::Sigmoid;
+    let mut cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> =
+        [1, 2, 8, 9].into_iter().map(|m| (vec![784, 128, 10], vec![s, s], Loss::Mse, m)).collect();
+    cases.push((vec![300, 6, 50], vec![Activation::Tanh, Activation::Softmax], Loss::CrossEntropy, 40));
+    cases.push((vec![130, 70, 20, 9], vec![Activation::Relu, s, s], Loss::BinaryCrossEntropy, 3));
+    for (i, (sizes, activations, loss, m)) in cases.into_iter().enumerate() {
+        let (net, x, y) = random_case(&sizes, &activations, loss, m, 40 + i as u64);
+        for threads in [1, 2, 3] {
+            let d = difference_on(&net, &x, &y, 0.1, threads);
+            assert!(d < 1e-12, "{sizes:?} on {m} samples, {threads} threads: relative difference {d:e}");
+        }
+    }
+}
+
+#[test]
 fn threads_compute_what_one_thread_computes() {
     let s = Activation::Sigmoid;
     // every first layer, and all three layers of the second case (softmax included), are large
