@@ -14,7 +14,10 @@
 //! alike, and runs them on that many threads (the caller and a crew of helpers), piece i
 //! always on thread i, so that a thread works on the same columns of W_l forward and back.
 //! Backward, a piece of layer l adds its share δ_l[:, J] W_l[:, J]ᵀ to δ_{l−1}; the pieces of
-//! layer l−1 then sum those shares for their own columns.
+//! layer l−1 then sum those shares for their own columns. A layer too small to cut, above a
+//! layer that is cut, runs whole on the calling thread forward, and hands its backward
+//! products down: each piece J of the layer below finds δ_{l−1}[:, J] from δ_l W_l[J, :]ᵀ and
+//! updates the rows W_l[J, :] itself.
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
@@ -32,10 +35,13 @@ use crate::model::{update_entry, update_factor, Network};
 /// Products of at most this many multiply-adds (m · k · n) run in plain loops.
 pub const SMALL: usize = 4096;
 
-/// Layers of fewer multiply-adds (m · n_{l−1} · n_l) than this stay on one thread: handing
-/// half of one to another thread costs a few microseconds, and each piece leaves a whole
-/// share of δ_{l−1}. The 784-128-10 network's output layer on 64 samples (82 K) took its step
-/// from 387 to 377 µs (median of 5 runs) when kept whole, against a limit of 2¹⁵.
+/// Layers of fewer multiply-adds (m · n_{l−1} · n_l) than this are not cut: handing half of
+/// one to another thread costs a few microseconds, and each piece leaves a whole share of
+/// δ_{l−1}. The 784-128-10 network's output layer on 64 samples (82 K) took its step from 387
+/// to 377 µs (median of 5 runs) when kept whole, against a limit of 2¹⁵; measured again once
+/// such a layer handed its backward products down (`hands_down`), cutting it was still
+/// slower (six alternating runs: medians 452 against 505 µs in a slow minute, the quickest
+/// 313 against 326 µs).
 const PARALLEL_MIN: usize = 1 << 17;
 
 /// Buffers for one training step of a network on batches of m samples, and the threads the
@@ -386,7 +392,7 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
     // factor · (column sums) from b_l[J], leaves its share delta_l[:, J] W_l[:, J]^T of
     // delta_{l-1} (before W_l changes), then W_l[:, J] -= factor · a_{l-1}^T delta_l[:, J].
     // A layer kept whole above a layer cut in pieces hands its products down instead: each
-    // piece of layer l-1 finds its delta_{l-1}[:, J] from delta_l W_l[J, :]^T and then
+    // piece of layer l-1 finds its delta_{l-1}[:, J] from (delta_l W_l[J, :]^T) ⊙ f'_{l-1} and then
     // updates W_l[J, :] -= factor · a_{l-1}[:, J]^T delta_l (`hands_down`).
     for l in (0..depth).rev() {
         let (z_l, a_l) = (z[l].view(), a[l].view());
