@@ -398,11 +398,11 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
         let (z_l, a_l) = (z[l].view(), a[l].view());
         let a_prev = if l == 0 { x.view() } else { a[l - 1].view() };
         let (lower, upper) = shares.split_at_mut(l);
-        let handed = l + 1 < depth && hands_down(parts, l + 1);
-        let incoming: &[Array2<f64>] = if l + 1 == depth || handed { &[] } else { &upper[0] };
-        let outgoing: Option<&mut [Array2<f64>]> =
-            if l == 0 || hands_down(parts, l) { None } else { Some(&mut lower[l - 1]) };
-        let keeps_update = !hands_down(parts, l);
+        let is_output = l + 1 == depth;
+        let handed = !is_output && hands_down(parts, l + 1);
+        let hands = hands_down(parts, l);
+        let incoming: &[Array2<f64>] = if is_output || handed { &[] } else { &upper[0] };
+        let outgoing: Option<&mut [Array2<f64>]> = if l == 0 || hands { None } else { Some(&mut lower[l - 1]) };
         let (this, above) = net.layers.split_at_mut(l + 1);
         let layer = &mut this[l];
         let f = layer.activation;
@@ -418,19 +418,24 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
         let piece = |work: Backward<'_>, cols: Range<usize>| {
             let ((Along(mut d, _), Along(mut w, _)), (((Along(b, _), Along(g, _)), out), w_above)) = work;
             let (z, a) = (z_l.slice(s![.., cols.clone()]), a_l.slice(s![.., cols.clone()]));
-            if let (Some(Along(mut w_above, _)), Some(d_above)) = (w_above, d_above) {
-                gemm(1.0, &d_above, &w_above.t(), 0.0, &mut d);
-                Zip::from(&mut d).and(z).and(a).for_each(|d, &z, &a| *d *= f.df_from(z, a));
-                gemm(-factor, &a.t(), &d_above, 1.0, &mut w_above);
-            } else if incoming.is_empty() {
+            let handed = w_above.map(|Along(w, _)| w).zip(d_above);
+            if is_output {
                 let y = y.slice(s![.., cols.clone()]);
                 Zip::from(&mut d).and(z).and(a).and(y).for_each(|d, &z, &a, &y| *d = loss_kind.delta_at(f, z, a, y));
             } else {
-                d.assign(&incoming[0].slice(s![.., cols.clone()]));
-                for share in &incoming[1..] {
-                    d += &share.slice(s![.., cols.clone()]);
+                // δ_{l+1} W_{l+1}ᵀ on these columns: from the old W_{l+1}, before it changes below
+                if let Some((w_above, d_above)) = &handed {
+                    gemm(1.0, d_above, &w_above.t(), 0.0, &mut d);
+                } else {
+                    d.assign(&incoming[0].slice(s![.., cols.clone()]));
+                    for share in &incoming[1..] {
+                        d += &share.slice(s![.., cols.clone()]);
+                    }
                 }
                 Zip::from(&mut d).and(z).and(a).for_each(|d, &z, &a| *d *= f.df_from(z, a));
+            }
+            if let Some((mut w_above, d_above)) = handed {
+                gemm(-factor, &a.t(), &d_above, 1.0, &mut w_above);
             }
             update_bias(b, g, d.view(), factor);
             if let Some(out) = out {
@@ -438,7 +443,7 @@ fn general_step(net: &mut Network, x: &Array2<f64>, y: &Array2<f64>, factor: f64
             }
             // the update W ← W − factor · a_prevᵀ δ (`update_entry` for every entry) folded
             // into the product, so dJ/dW is never stored
-            if keeps_update {
+            if !hands {
                 gemm(-factor, &a_prev.t(), &d.view(), 1.0, &mut w);
             }
         };
