@@ -151,13 +151,13 @@ fn every_activation_and_loss_agrees_with_the_teaching_path_to_1e_12() {
 fn small_batches_and_layers_kept_whole_agree_with_the_teaching_path() {
     // batches of 1 to 9 samples on large layers (a product of a few rows forward, of a few
     // terms in the update), and layers kept whole (below PARALLEL_MIN) that hand their products
-    // down to a layer cut in pieces: on [784, 2, 10] the first layer is cut in 2 pieces even on
-    // 3 threads; [400, 300, 6, 10] is cut, whole, whole; in [512, 256, 4, 600, 3] the 4-unit
+    // down to a layer cut in pieces: on [784, 40, 10] the first layer is cut in 2 pieces (of
+    // 24 and 16 columns: at least MIN_PIECE each, cut on a line) even on 3 threads; [400, 300, 6, 10] is cut, whole, whole; in [512, 256, 4, 600, 3] the 4-unit
     // layer, kept whole, takes its δ from the shares of the 600-unit layer above it
     let s = Activation::Sigmoid;
     let mut cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> =
         [1, 2, 8, 9].into_iter().map(|m| (vec![784, 128, 10], vec![s, s], Loss::Mse, m)).collect();
-    cases.push((vec![784, 2, 10], vec![Activation::Tanh, Activation::Softmax], Loss::CrossEntropy, 128));
+    cases.push((vec![784, 40, 10], vec![Activation::Tanh, Activation::Softmax], Loss::CrossEntropy, 128));
     cases.push((vec![400, 300, 6, 10], vec![Activation::Relu, s, s], Loss::BinaryCrossEntropy, 64));
     cases.push((vec![512, 256, 4, 600, 3], vec![s, Activation::LeakyRelu, Activation::Tanh, s], Loss::Mse, 64));
     for (i, (sizes, activations, loss, m)) in cases.into_iter().enumerate() {
