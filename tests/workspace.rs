@@ -152,8 +152,9 @@ fn small_batches_and_layers_kept_whole_agree_with_the_teaching_path() {
     // batches of 1 to 9 samples on large layers (a product of a few rows forward, of a few
     // terms in the update), and layers kept whole (below PARALLEL_MIN) that hand their products
     // down to a layer cut in pieces: on [784, 40, 10] the first layer is cut in 2 pieces (of
-    // 24 and 16 columns: at least MIN_PIECE each, cut on a line) even on 3 threads; [400, 300, 6, 10] is cut, whole, whole; in [512, 256, 4, 600, 3] the 4-unit
-    // layer, kept whole, takes its δ from the shares of the 600-unit layer above it
+    // 24 and 16 columns: at least MIN_PIECE each, cut on a line) even on 3 threads;
+    // [400, 300, 6, 10] is cut, whole, whole; in [512, 256, 4, 600, 3] the 4-unit layer, kept
+    // whole, takes its δ from the shares of the 600-unit layer above it
     let s = Activation::Sigmoid;
     let mut cases: Vec<(Vec<usize>, Vec<Activation>, Loss, usize)> =
         [1, 2, 8, 9].into_iter().map(|m| (vec![784, 128, 10], vec![s, s], Loss::Mse, m)).collect();

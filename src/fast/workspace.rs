@@ -158,12 +158,17 @@ impl Workspace {
     }
 }
 
+/// How many f64s from `p` to the next start of a cache line (0 where `p` starts one).
+fn to_line(p: *const f64) -> usize {
+    p.align_offset(LINE * std::mem::size_of::<f64>())
+}
+
 /// A (rows, cols) array of zeros whose first element starts a cache line: the array owns a
 /// few f64s more than it shows, and its view starts past them.
 fn line_aligned(rows: usize, cols: usize) -> Array2<f64> {
     let len = rows * cols;
     let data = vec![0.0; len + LINE - 1];
-    let skip = data.as_ptr().align_offset(LINE * std::mem::size_of::<f64>()).min(LINE - 1);
+    let skip = to_line(data.as_ptr()).min(LINE - 1);
     Array1::from_vec(data)
         .slice_move(s![skip..skip + len])
         .into_shape_with_order((rows, cols))
@@ -172,7 +177,7 @@ fn line_aligned(rows: usize, cols: usize) -> Array2<f64> {
 
 /// Moves `a` (the same numbers) onto a buffer that starts a cache line, unless it starts one.
 fn onto_lines(a: &mut Array2<f64>) {
-    if a.as_ptr().align_offset(LINE * std::mem::size_of::<f64>()) != 0 {
+    if to_line(a.as_ptr()) != 0 {
         let mut moved = line_aligned(a.nrows(), a.ncols());
         moved.assign(a);
         *a = moved;
@@ -612,7 +617,7 @@ mod tests {
     use crate::model::Init;
 
     fn starts_a_line(a: &Array2<f64>) -> bool {
-        a.as_ptr().align_offset(LINE * std::mem::size_of::<f64>()) == 0
+        to_line(a.as_ptr()) == 0
     }
 
     #[test]
